@@ -1,0 +1,172 @@
+"""Hybrid search: dense (FAISS) and BM25 rankings fused by reciprocal rank fusion.
+
+    search(query, k, filters) -> SearchResult(passages with citations, answerability)
+
+The query is first prepared (abbreviations expanded, misspellings corrected against the
+index's vocabulary), then each ranker returns its best `candidates`; a passage's fused score
+is the sum over rankers of weight / (RRF_K + rank). Filters (council, document type, the
+child's age) are applied inside both rankers, so they never return passages the caller must
+throw away.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from knowledge_base import index_io
+from knowledge_base.answerability import Calibration, answerability_features, load_calibration
+from knowledge_base.embedding import Embedder, shared_embedder
+from knowledge_base.text import PreparedQuery, Speller, bm25_tokens, prepare_query
+from knowledge_base.types import Citation, ChunkRecord, Passage, SearchFilters, SearchResult
+
+RRF_K = 60
+CANDIDATES = 50
+WINDOWS_PER_CHUNK = 3  # FAISS returns windows; over-fetch so that n distinct chunks come back
+MODES = ("fused", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    dense: float = 1.0
+    bm25: float = 1.0
+
+
+class Retriever:
+    def __init__(
+        self,
+        index: index_io.IndexData,
+        embedder: Embedder,
+        calibration: Calibration | None = None,
+        weights: FusionWeights = FusionWeights(),
+    ) -> None:
+        if index.model_id != embedder.model_id:
+            raise index_io.IndexUnavailable(
+                f"index {index.path} was built with model {index.model_id}, but the configured model is "
+                f"{embedder.model_id}: {index_io.REBUILD_HINT}"
+            )
+        self.index = index
+        self.embedder = embedder
+        self.calibration = calibration or load_calibration()
+        self.weights = weights
+        self.speller = Speller(index.vocabulary)
+        self._window_row = dict(zip((int(i) for i in index.window_ids), (int(r) for r in index.window_rows)))
+        self._windows_of: list[list[int]] = [[] for _ in index.chunks]
+        for window_id, row in zip(index.window_ids, index.window_rows):
+            self._windows_of[int(row)].append(int(window_id))
+        self._councils = np.array([c.council for c in index.chunks], dtype=object)
+        self._doc_types = np.array([c.doc_type for c in index.chunks], dtype=object)
+        self._min_age = np.array([-1 if c.min_age is None else c.min_age for c in index.chunks])
+        self._max_age = np.array([999 if c.max_age is None else c.max_age for c in index.chunks])
+        self._lock = threading.Lock()  # bm25s and faiss searches are not documented as thread-safe
+
+    @classmethod
+    def open(cls, index_path: str | Path, model_path: str | Path | None = None) -> Retriever:
+        index = index_io.load(Path(index_path))
+        return cls(index, shared_embedder(str(model_path) if model_path else None))
+
+    @property
+    def chunks(self) -> list[ChunkRecord]:
+        return self.index.chunks
+
+    def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None:
+            return None
+        mask = np.ones(len(self.index.chunks), dtype=bool)
+        if filters.council:
+            mask &= self._councils == filters.council
+        if filters.doc_types:
+            mask &= np.isin(self._doc_types, list(filters.doc_types))
+        if filters.age is not None:
+            mask &= (self._min_age <= filters.age) & (self._max_age >= filters.age)
+        return None if mask.all() else mask
+
+    def _dense(self, vector: np.ndarray, n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """Chunks ranked by their best window (windows of one chunk come back together)."""
+        params = None
+        if mask is not None:
+            allowed = self.index.window_ids[mask[self.index.window_rows]]
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        windows = min(self.index.dense.ntotal, n * WINDOWS_PER_CHUNK)
+        scores, labels = self.index.dense.search(vector, windows, params=params)
+        best: dict[int, float] = {}
+        for label, score in zip(labels[0], scores[0]):
+            if label == -1:
+                continue
+            row = self._window_row[int(label)]
+            if row not in best:
+                best[row] = float(score)
+        return list(best.items())[:n]
+
+    def _bm25(self, prepared: PreparedQuery, n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        tokens = [t for t in bm25_tokens(prepared.expanded) if t in self.index.bm25.vocab_dict]
+        if not tokens:
+            return []
+        weight_mask = None if mask is None else mask.astype(np.float32)
+        docs, scores = self.index.bm25.retrieve(
+            [tokens], k=n, show_progress=False, n_threads=1, weight_mask=weight_mask
+        )
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        *,
+        mode: str = "fused",
+        candidates: int = CANDIDATES,
+    ) -> SearchResult:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        prepared = prepare_query(query, self.speller)
+        mask = self._mask(filters)
+        allowed = len(self.index.chunks) if mask is None else int(mask.sum())
+        n = min(max(candidates, k), allowed)
+        if n == 0 or not prepared.corrected.strip():
+            return SearchResult(query, [], 0.0, False, {})
+        vector = self.embedder.encode([prepared.expanded])
+        with self._lock:
+            dense = self._dense(vector, n, mask) if mode in ("fused", "dense") else []
+            bm25 = self._bm25(prepared, n, mask) if mode in ("fused", "bm25") else []
+        fused: dict[int, float] = {}
+        for weight, ranking in ((self.weights.dense, dense), (self.weights.bm25, bm25)):
+            for rank, (position, _) in enumerate(ranking, start=1):
+                fused[position] = fused.get(position, 0.0) + weight / (RRF_K + rank)
+        dense_scores = dict(dense)
+        bm25_scores = dict(bm25)
+        order = sorted(fused, key=lambda p: (-fused[p], p))[:k]
+        passages = [
+            self._passage(position, fused[position], dense_scores.get(position), bm25_scores.get(position))
+            for position in order
+        ]
+        cosines = self._cosines(vector[0], order)
+        features = answerability_features(prepared, passages, cosines, dense, bm25)
+        probability = self.calibration.probability(features)
+        return SearchResult(query, passages, probability, probability >= self.calibration.threshold, features)
+
+    def _cosines(self, vector: np.ndarray, order: list[int]) -> list[float]:
+        """Cosine similarity of the query to each returned passage (some came from BM25 only)."""
+        if not order:
+            return []
+        return [
+            max(float(self.index.dense.reconstruct(w) @ vector) for w in self._windows_of[p]) for p in order
+        ]
+
+    def _passage(self, position: int, score: float, dense: float | None, bm25: float | None) -> Passage:
+        record = self.index.chunks[position]
+        return Passage(
+            chunk_id=record.chunk_id,
+            text=record.text,
+            score=score,
+            citation=Citation.of(record),
+            dense_score=dense,
+            bm25_score=bm25,
+            headings=record.headings,
+            min_age=record.min_age,
+            max_age=record.max_age,
+        )
