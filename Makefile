@@ -44,6 +44,7 @@ check-setup:
 
 # Builds only what changed: unchanged chunks are not embedded again.
 index: $(VENV)/.installed
+	$(PY) -m knowledge_base.sample_council.make_documents
 	$(PY) -m ingest build --sources $(SOURCES) --out $(INDEX)
 
 run: setup index

@@ -32,7 +32,7 @@ def answerability_features(
     if not passages:
         return {name: 0.0 for name in FEATURES}
     top3 = sorted(cosines, reverse=True)[:3]
-    query_terms = set(bm25_tokens(prepared.corrected))
+    query_terms = {t for t in bm25_tokens(prepared.corrected) if "_" not in t}
     covered: set[str] = set()
     for passage in passages[:3]:
         covered |= query_terms & set(bm25_tokens(f"{' '.join(passage.headings)} {passage.text}"))

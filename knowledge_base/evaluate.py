@@ -70,7 +70,7 @@ def score_rankings(rankings: list[list[ChunkRecord]], questions: list[dict], rel
 
 def evaluate(retriever: Retriever, questions: list[dict], *, k: int = 10, per_question: bool = False) -> dict:
     questions = [q for q in questions if scorable(q)]
-    by_position = {c.chunk_id: c for c in retriever.chunks}
+    by_id = {c.chunk_id: c for c in retriever.chunks}
     relevant = [sum(1 for c in retriever.chunks if is_hit(c, q)) for q in questions]
     results: dict = {}
     details: dict[str, list] = {}
@@ -78,7 +78,7 @@ def evaluate(retriever: Retriever, questions: list[dict], *, k: int = 10, per_qu
         rankings = []
         for question in questions:
             found = retriever.search(question["question"], k=k, mode=mode)
-            rankings.append([by_position[p.chunk_id] for p in found.passages])
+            rankings.append([by_id[p.chunk_id] for p in found.passages])
         results[mode] = score_rankings(rankings, questions, relevant)
         details[mode] = [
             next((i + 1 for i, c in enumerate(r) if is_hit(c, q)), None) for r, q in zip(rankings, questions)
@@ -103,8 +103,10 @@ def build_corpus_index(corpus: Path, out_dir: Path, progress: bool = False) -> P
     from knowledge_base.embedding import shared_embedder
 
     documents = [
+        # The loader takes the title from the text (its first heading or line): a file name such
+        # as "000_ceb05....txt" would tell the models nothing about the passages under it.
         load_text(path.read_text(encoding="utf-8"), source_id=path.name, council="research",
-                  doc_type="research", path=path.name, title=path.stem)
+                  doc_type="research", path=path.name)
         for path in sorted(corpus.glob("*.txt"))
     ]
     if not documents:

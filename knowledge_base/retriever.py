@@ -25,7 +25,8 @@ from knowledge_base.text import PreparedQuery, Speller, bm25_tokens, prepare_que
 from knowledge_base.types import Citation, ChunkRecord, Passage, SearchFilters, SearchResult
 
 RRF_K = 60
-CANDIDATES = 50
+CANDIDATES = 100  # per ranker; deep enough that diversification finds other documents
+PER_SOURCE = 1  # passages from one document before any document gets a second (see ADR 0003)
 WINDOWS_PER_CHUNK = 3  # FAISS returns windows; over-fetch so that n distinct chunks come back
 MODES = ("fused", "bm25", "dense")
 
@@ -120,6 +121,7 @@ class Retriever:
         *,
         mode: str = "fused",
         candidates: int = CANDIDATES,
+        per_source: int | None = PER_SOURCE,
     ) -> SearchResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -139,7 +141,7 @@ class Retriever:
                 fused[position] = fused.get(position, 0.0) + weight / (RRF_K + rank)
         dense_scores = dict(dense)
         bm25_scores = dict(bm25)
-        order = sorted(fused, key=lambda p: (-fused[p], p))[:k]
+        order = self._diversify(sorted(fused, key=lambda p: (-fused[p], p)), per_source)[:k]
         passages = [
             self._passage(position, fused[position], dense_scores.get(position), bm25_scores.get(position))
             for position in order
@@ -148,6 +150,28 @@ class Retriever:
         features = answerability_features(prepared, passages, cosines, dense, bm25)
         probability = self.calibration.probability(features)
         return SearchResult(query, passages, probability, probability >= self.calibration.threshold, features)
+
+    def _diversify(self, order: list[int], per_source: int | None) -> list[int]:
+        """Best passage of each document first, like a search engine's host crowding.
+
+        A passage is held back while its document already has `per_source` passages ahead of
+        it, or while it overlaps a passage ahead of it (neighbours in one section share
+        sentences); held-back passages follow in their fused order. Nothing is dropped.
+        """
+        if not per_source:
+            return order
+        chosen: list[int] = []
+        held: list[int] = []
+        taken: dict[str, list[int]] = {}
+        for position in order:
+            source = self.index.chunks[position].source_id
+            ahead = taken.setdefault(source, [])
+            if len(ahead) >= per_source or any(abs(position - other) <= 1 for other in ahead):
+                held.append(position)
+            else:
+                chosen.append(position)
+                ahead.append(position)
+        return chosen + held
 
     def _cosines(self, vector: np.ndarray, order: list[int]) -> list[float]:
         """Cosine similarity of the query to each returned passage (some came from BM25 only)."""

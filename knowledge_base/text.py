@@ -117,9 +117,14 @@ def words(text: str) -> list[str]:
 
 
 def bm25_tokens(text: str) -> list[str]:
-    """Stemmed content words for BM25."""
+    """Stemmed content words for BM25, then each adjacent pair of them as one more term.
+
+    The pairs ("sen_support", "local_offer", "health_visitor") let a passage that uses a
+    parent's phrase outrank one that merely has its words somewhere.
+    """
     kept = [w.replace("'", "") for w in words(text) if w not in STOPWORDS]
-    return _stemmer().stemWords([w for w in kept if w])
+    stems = [s for s in _stemmer().stemWords([w for w in kept if w]) if s]
+    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
 
 
 @dataclass(frozen=True)
