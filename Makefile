@@ -59,9 +59,11 @@ eval-retrieval: $(VENV)/.installed
 eval-sample: index
 	$(PY) -m knowledge_base.evaluate --index $(INDEX) --gold knowledge_base/eval/sample_council_gold.jsonl --out var/eval/sample_council.json
 
+# Figures as JSON on stdout and in var/bench/ (see docs/benchmarks.md); the seed corpus is
+# measured too when it is there. Timings vary with other load on the machine: check `uptime`.
 bench: $(VENV)/.installed
-	$(PY) -m bench.ingest_throughput
-	$(PY) -m bench.search_latency
+	$(PY) -m bench.ingest_throughput $(if $(wildcard $(CORPUS)),--corpus $(CORPUS)) --out var/bench/ingest_throughput.json
+	$(PY) -m bench.search_latency --out var/bench/search_latency.json
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check ingest knowledge_base tests bench

@@ -179,7 +179,7 @@ def embed_windows(
     rows: list[int] = []
     ids: list[int] = []
     for row, chunk in enumerate(chunks):
-        for number, text in enumerate(dense_windows(chunk)):
+        for number, text in enumerate(dense_windows(chunk, embedder.token_count, embedder.max_tokens)):
             texts.append(text)
             rows.append(row)
             ids.append(stable_chunk_id(f"{chunk.chunk_id}", text, number))

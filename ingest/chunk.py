@@ -11,7 +11,9 @@ pages or 1-based lines of the blocks it came from.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
+from collections.abc import Callable
 from functools import lru_cache
 
 from ingest.model import Block, LoadedDocument
@@ -21,7 +23,11 @@ TARGET_WORDS = 200
 MAX_WORDS = 250
 MIN_WORDS = 120
 OVERLAP_WORDS = 40
-WINDOW_WORDS = 110
+WINDOW_TOKENS = 150  # word pieces of text per dense window (about 110 words)
+MIN_WINDOW_TOKENS = 64
+MODEL_MAX_TOKENS = 256
+TOKENS_PER_WORD = 1.35  # English prose, for when no tokenizer is at hand
+_WORD = re.compile(r"\S+")
 _ID_MASK = (1 << 63) - 1  # FAISS labels are signed 64-bit: keep ids positive
 
 
@@ -35,12 +41,19 @@ class ChunkingConfig:
 
 @dataclass(frozen=True)
 class _Unit:
-    """A sentence (or a whole short list item/table row) with where it came from."""
+    """A sentence (or a whole short list item/table row) with where it came from.
+
+    `start`/`end` are character offsets into the block's whitespace-normalised text, so a
+    run of sentences from one block is rendered as the exact source text between them.
+    """
 
     text: str
     words: int
     block_index: int
     block: Block
+    block_text: str
+    start: int
+    end: int
 
 
 @lru_cache(maxsize=1)
@@ -54,19 +67,14 @@ def _sentencizer():
 
 
 def _word_count(text: str) -> int:
-    return len(text.split())
+    """Words as a reader counts them: tokens with a letter or digit (a list's dash is not one)."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of one block, whitespace-normalised."""
-    doc = _sentencizer()(text)
-    return [s.text.strip() for s in doc.sents if s.text.strip()]
-
-
-def _split_long(text: str, max_words: int) -> list[str]:
-    """A 'sentence' longer than a passage (a run-on table cell) is cut into word windows."""
-    words = text.split()
-    return [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+    text = " ".join(text.split())
+    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def _units(blocks: list[Block], max_words: int) -> list[_Unit]:
@@ -76,25 +84,51 @@ def _units(blocks: list[Block], max_words: int) -> list[_Unit]:
         if not text:
             continue
         # List items and table rows are read as one piece; prose is cut at sentences.
-        pieces = [text] if block.kind in ("list_item", "table_row") else split_sentences(text)
-        for piece in pieces:
-            for part in _split_long(piece, max_words) if _word_count(piece) > max_words else [piece]:
-                units.append(_Unit(part, _word_count(part), index, block))
+        pieces = [(0, len(text))] if block.kind in ("list_item", "table_row") else sentence_spans(text)
+        for start, end in pieces:
+            for part_start, part_end in _word_windows(text, start, end, max_words):
+                part = text[part_start:part_end]
+                units.append(_Unit(part, _word_count(part), index, block, text, part_start, part_end))
     return units
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence, trimmed of surrounding spaces."""
+    spans = []
+    for sentence in _sentencizer()(text).sents:
+        start, end = sentence.start_char, sentence.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _word_windows(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """A 'sentence' longer than a passage (a run-on table cell) is cut into word windows."""
+    bounds = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+    if len(bounds) <= max_words:
+        return [(start, end)]
+    return [(bounds[i][0], bounds[min(i + max_words, len(bounds)) - 1][1]) for i in range(0, len(bounds), max_words)]
+
+
 def _render(units: list[_Unit]) -> str:
-    """Sentences of one block run together; blocks are separate lines; list items get a dash."""
+    """Sentences of one block as their source text; blocks are separate lines; list items get a dash."""
     lines: list[str] = []
-    previous = None
+    first: _Unit | None = None  # the first unit of the current line
     for unit in units:
-        if unit.block_index == previous:
-            lines[-1] = f"{lines[-1]} {unit.text}"
+        if first is not None and unit.block_index == first.block_index:
+            lines[-1] = _line_prefix(first) + unit.block_text[first.start : unit.end]
         else:
-            prefix = "- " if unit.block.kind == "list_item" else ""
-            lines.append(prefix + unit.text)
-        previous = unit.block_index
+            first = unit
+            lines.append(_line_prefix(unit) + unit.text)
     return "\n".join(lines)
+
+
+def _line_prefix(unit: _Unit) -> str:
+    return "- " if unit.block.kind == "list_item" else ""
 
 
 def _span(values: list[int | None]) -> tuple[int | None, int | None]:
@@ -112,25 +146,34 @@ def embedding_text(record: ChunkRecord) -> str:
     return f"{record.header}\n{record.text}" if record.header else record.text
 
 
-def dense_windows(record: ChunkRecord, window_words: int = WINDOW_WORDS) -> list[str]:
+def dense_windows(
+    record: ChunkRecord,
+    count_tokens: Callable[[str], int] | None = None,
+    max_tokens: int = MODEL_MAX_TOKENS,
+    window_tokens: int = WINDOW_TOKENS,
+) -> list[str]:
     """What the dense model reads: the passage in sentence-aligned windows, each with the header.
 
     all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest, so a whole
-    250-word passage would be embedded without its end. Windows of about 110 words (about 150
-    word pieces, plus the header) fit; a passage's dense score is its best window's.
+    250-word passage would be embedded without its end. Each window holds about
+    `window_tokens` word pieces of text (counted with the model's own tokenizer when
+    `count_tokens` is given, else estimated from words) and, with its header, fits the model;
+    a passage's dense score is its best window's.
     """
-    sentences = split_sentences(record.text)
-    windows: list[list[str]] = [[]]
-    count = 0
-    for sentence in sentences:
-        n = _word_count(sentence)
-        if windows[-1] and count + n > window_words:
-            overlap = windows[-1][-1:] if _word_count(windows[-1][-1]) <= window_words // 3 else []
-            windows.append(list(overlap))
-            count = sum(_word_count(s) for s in overlap)
-        windows[-1].append(sentence)
-        count += n
+    count = count_tokens or (lambda text: round(_word_count(text) * TOKENS_PER_WORD))
     header = f"{record.header}\n" if record.header else ""
+    budget = max(MIN_WINDOW_TOKENS, min(window_tokens, max_tokens - count(header) - 2))
+    windows: list[list[str]] = [[]]
+    used = 0
+    for sentence in split_sentences(record.text):
+        n = count(sentence)
+        if windows[-1] and used + n > budget:
+            last = windows[-1][-1]
+            overlap = [last] if count(last) <= budget // 3 else []
+            windows.append(list(overlap))
+            used = sum(count(s) for s in overlap)
+        windows[-1].append(sentence)
+        used += n
     return [header + " ".join(window) for window in windows if window]
 
 

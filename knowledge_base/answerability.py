@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from knowledge_base.text import PreparedQuery, bm25_tokens
 from knowledge_base.types import Passage
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-FEATURES = ("top_cosine", "mean_top3_cosine", "coverage", "agreement")
+FEATURES = ("top_cosine", "mean_top3_cosine", "coverage", "idf_coverage", "agreement")
 
 
 def answerability_features(
@@ -28,7 +29,11 @@ def answerability_features(
     cosines: list[float],
     dense_ranking: list[tuple[int, float]],
     bm25_ranking: list[tuple[int, float]],
+    idf: Callable[[str], float],
 ) -> dict[str, float]:
+    """`coverage` counts the question's content words found in the top passages;
+    `idf_coverage` weighs them by rarity, so a missing "passport" counts for far more than a
+    missing "child", and a word no passage contains at all counts most."""
     if not passages:
         return {name: 0.0 for name in FEATURES}
     top3 = sorted(cosines, reverse=True)[:3]
@@ -36,12 +41,15 @@ def answerability_features(
     covered: set[str] = set()
     for passage in passages[:3]:
         covered |= query_terms & set(bm25_tokens(f"{' '.join(passage.headings)} {passage.text}"))
+    total_weight = sum(idf(term) for term in query_terms)
+    covered_weight = sum(idf(term) for term in covered)
     dense_top = {p for p, _ in dense_ranking[:5]}
     bm25_top = {p for p, _ in bm25_ranking[:5]}
     return {
         "top_cosine": max(cosines),
         "mean_top3_cosine": sum(top3) / len(top3),
         "coverage": len(covered) / len(query_terms) if query_terms else 0.0,
+        "idf_coverage": covered_weight / total_weight if total_weight else 0.0,
         "agreement": 1.0 if dense_top & bm25_top else 0.0,
     }
 
@@ -49,9 +57,9 @@ def answerability_features(
 @dataclass(frozen=True)
 class Calibration:
     weights: dict[str, float] = field(
-        default_factory=lambda: {"top_cosine": 9.0, "mean_top3_cosine": 3.0, "coverage": 2.0, "agreement": 0.5}
+        default_factory=lambda: {"top_cosine": 12.0, "idf_coverage": 3.0}
     )
-    bias: float = -7.0
+    bias: float = -9.0
     threshold: float = 0.5
     fitted_on: str = "default (not fitted)"
 

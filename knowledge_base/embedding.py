@@ -62,7 +62,8 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def token_count(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        """Word pieces the model would read for `text`, without the two special tokens."""
+        return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ throw away.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from knowledge_base.embedding import Embedder, shared_embedder
 from knowledge_base.text import PreparedQuery, Speller, bm25_tokens, prepare_query
 from knowledge_base.types import Citation, ChunkRecord, Passage, SearchFilters, SearchResult
 
-RRF_K = 60
+RRF_K = 20  # tuned on the development sets (ADR 0003); 60, the usual default, scores a little lower
 CANDIDATES = 100  # per ranker; deep enough that diversification finds other documents
-PER_SOURCE = 1  # passages from one document before any document gets a second (see ADR 0003)
+SOURCE_DECAY = 0.0  # a long document's later passages wait until every source has had a turn (ADR 0003)
+LONG_DOCUMENT = 30  # passages; shorter documents (a council web page) are never held back
 WINDOWS_PER_CHUNK = 3  # FAISS returns windows; over-fetch so that n distinct chunks come back
 MODES = ("fused", "bm25", "dense")
 
@@ -34,7 +36,7 @@ MODES = ("fused", "bm25", "dense")
 @dataclass(frozen=True)
 class FusionWeights:
     dense: float = 1.0
-    bm25: float = 1.0
+    bm25: float = 1.3  # exact words matter for named things (SENDIASS, Portage, "sen support")
 
 
 class Retriever:
@@ -63,7 +65,25 @@ class Retriever:
         self._doc_types = np.array([c.doc_type for c in index.chunks], dtype=object)
         self._min_age = np.array([-1 if c.min_age is None else c.min_age for c in index.chunks])
         self._max_age = np.array([999 if c.max_age is None else c.max_age for c in index.chunks])
+        self._passages_in = Counter(c.source_id for c in index.chunks)
+        self._idf = self._term_idf()
         self._lock = threading.Lock()  # bm25s and faiss searches are not documented as thread-safe
+
+    def _term_idf(self) -> dict[str, float]:
+        """log(1 + N/df) for every BM25 term, from the index's own posting lists."""
+        bm25 = self.index.bm25
+        indptr = np.asarray(bm25.scores["indptr"])
+        documents = max(int(bm25.scores["num_docs"]), 1)
+        idf = {}
+        for term, column in bm25.vocab_dict.items():
+            if column + 1 < len(indptr):
+                frequency = int(indptr[column + 1] - indptr[column])
+                idf[term] = float(np.log1p(documents / max(frequency, 1)))
+        return idf
+
+    def unseen_idf(self) -> float:
+        """The weight of a word no passage contains: more than any word that some passage has."""
+        return float(np.log1p(max(int(self.index.bm25.scores["num_docs"]), 1) * 2))
 
     @classmethod
     def open(cls, index_path: str | Path, model_path: str | Path | None = None) -> Retriever:
@@ -121,7 +141,7 @@ class Retriever:
         *,
         mode: str = "fused",
         candidates: int = CANDIDATES,
-        per_source: int | None = PER_SOURCE,
+        source_decay: float = SOURCE_DECAY,
     ) -> SearchResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -141,37 +161,47 @@ class Retriever:
                 fused[position] = fused.get(position, 0.0) + weight / (RRF_K + rank)
         dense_scores = dict(dense)
         bm25_scores = dict(bm25)
-        order = self._diversify(sorted(fused, key=lambda p: (-fused[p], p)), per_source)[:k]
+        order = self._diversify(fused, k, source_decay)
         passages = [
             self._passage(position, fused[position], dense_scores.get(position), bm25_scores.get(position))
             for position in order
         ]
         cosines = self._cosines(vector[0], order)
-        features = answerability_features(prepared, passages, cosines, dense, bm25)
+        features = answerability_features(prepared, passages, cosines, dense, bm25,
+                                          lambda term: self._idf.get(term, self.unseen_idf()))
         probability = self.calibration.probability(features)
         return SearchResult(query, passages, probability, probability >= self.calibration.threshold, features)
 
-    def _diversify(self, order: list[int], per_source: int | None) -> list[int]:
-        """Best passage of each document first, like a search engine's host crowding.
+    def _diversify(self, fused: dict[int, float], k: int, source_decay: float) -> list[int]:
+        """The first k passages, chosen greedily so that a long document does not fill the list.
 
-        A passage is held back while its document already has `per_source` passages ahead of
-        it, or while it overlaps a passage ahead of it (neighbours in one section share
-        sentences); held-back passages follow in their fused order. Nothing is dropped.
+        A long report (more than LONG_DOCUMENT passages) mentions most subjects somewhere, and its
+        near-identical passages would crowd out every other source, as a search engine's results
+        would be crowded by one site. So each of its passages has its fused score multiplied by
+        `source_decay` once for every passage of the same document already chosen (and once
+        more if it overlaps one of them). A short page's passages each answer a different
+        question and are left alone. 1.0 turns this off; nothing is ever dropped, only reordered.
         """
-        if not per_source:
-            return order
+        remaining = sorted(fused, key=lambda p: (-fused[p], p))
+        if source_decay >= 1.0:
+            return remaining[:k]
         chosen: list[int] = []
-        held: list[int] = []
         taken: dict[str, list[int]] = {}
-        for position in order:
+
+        def adjusted(position: int) -> float:
             source = self.index.chunks[position].source_id
-            ahead = taken.setdefault(source, [])
-            if len(ahead) >= per_source or any(abs(position - other) <= 1 for other in ahead):
-                held.append(position)
-            else:
-                chosen.append(position)
-                ahead.append(position)
-        return chosen + held
+            ahead = taken.get(source, [])
+            if not ahead or self._passages_in[source] <= LONG_DOCUMENT:
+                return fused[position]
+            repeats = len(ahead) + any(abs(position - other) <= 1 for other in ahead)
+            return fused[position] * source_decay**repeats
+
+        while remaining and len(chosen) < k:
+            best = max(remaining[: max(k * 10, 50)], key=lambda p: (adjusted(p), fused[p], -p))
+            remaining.remove(best)
+            chosen.append(best)
+            taken.setdefault(self.index.chunks[best].source_id, []).append(best)
+        return chosen
 
     def _cosines(self, vector: np.ndarray, order: list[int]) -> list[float]:
         """Cosine similarity of the query to each returned passage (some came from BM25 only)."""
