@@ -1,19 +1,22 @@
 """Ingest throughput: a full index build against the raw model's encode rate on the same texts.
 
-    python -m bench.ingest_throughput [--sources knowledge_base/sources.yml] [--corpus DIR] [--out F]
+    python -m bench.ingest_throughput [--corpus DIR] [--repeats N] [--attempts N] [--out F]
 
 The sample council (its sources file, loaded by the real loaders) is always measured; with
 --corpus, a folder of .txt files is measured too, ingested as `knowledge_base.evaluate` does.
 For each corpus, in one process with the model loaded and warmed up beforehand:
 
 - raw: `embedder.encode` on exactly the dense-window texts the build embeds, at the build's
-  batch size, timed before and after the build; the better of the two counts, so neither
-  order nor the machine's background load favours the pipeline;
+  batch size, timed before the first build and after every build; the fastest counts, so
+  neither the order nor a slow moment favours the pipeline;
 - build: `build_index` from loaded documents to a published version in an empty folder (so
   every window is embedded): chunking, embedding, BM25, vocabulary, writing and the swap;
-- rebuild: the same documents again into the same folder, which must embed nothing.
+  `--repeats` builds, the fastest counts;
+- rebuild: the same documents again into a built folder, which must embed nothing.
 
-The target is build windows/s >= 80% of raw windows/s.
+The target is build windows/s >= 80% of raw windows/s. `chunk_and_window_s` (chunking and
+cutting windows, timed apart) shows how much of the build's extra time is text processing.
+Every run records `other_load_cores`; `--attempts` repeats a run that others disturbed.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Search latency at 10k and 100k chunks, end to end, on synthetic indexes built from real ones.
 
     python -m bench.search_latency [--sizes 10000 100000] [--queries N] [--profile] [--out F]
+        [--torch-threads N] [--faiss-threads N] [--attempts N] [--wait-quiet SECONDS]
 
 Embedding 100k real passages would take about an hour on 2 cores, so each index is
 synthesised from templates: the sample council and (if present) the seed corpus, built by the
@@ -13,12 +14,14 @@ real pipeline into var/bench/templates/ (incrementally, so only the first run em
   documents' (a council page has a few chunks, a research report over a hundred; about 20 on
   average), so per-document diversification behaves as on a real corpus. Heading paths are
   the template chunk's, titles a template document's.
-- Vectors: each chunk gets as many dense windows as its template chunk has (about 2.5), each
+- Vectors: each chunk gets as many dense windows as its template chunk has (about 2.4), each
   the template window's real vector plus Gaussian noise (sigma 0.02 per dimension),
   renormalised. The vectors are synthetic; flat inner-product search costs the same whatever
   their values, and the noise keeps neighbours realistic rather than exact duplicates.
 - BM25 (`ingest.build.build_bm25`), the vocabulary and the files are built as a real build
   does, written with `index_io.write_version` + `publish`, and opened with `Retriever.open`.
+  Recombined sentences keep the templates' vocabulary, so the speller searches fewer candidate
+  words than it would in a real 100k-passage corpus (query preparation is timed on its own).
 
 Each size is timed in a fresh process (spawned, so its memory is the serving process's:
 model + index) with `retriever.search(question, k=5)`: query preparation, query embedding,
