@@ -80,3 +80,11 @@ def test_every_gold_question_points_at_passages_that_exist(sample_index: Path) -
     questions = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     for question in filter(scorable, questions):
         assert any(is_hit(c, question) for c in chunks), question["id"]
+
+
+@pytest.mark.slow
+def test_every_passage_can_be_cited_with_a_link_and_a_date(sample_index: Path) -> None:
+    chunks = index_io.load(sample_index).chunks
+    assert not sorted({c.source_id for c in chunks if not c.url})
+    assert not sorted({c.source_id for c in chunks if not c.updated})
+    assert all(c.council_name == "Brackenmoor Borough Council" for c in chunks)
