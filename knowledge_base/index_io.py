@@ -79,6 +79,15 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def dense_store(dimension: int) -> faiss.Index:
+    """Exhaustive inner-product search over vectors kept as 16-bit floats.
+
+    Half the memory and memory traffic of float32; on normalised MiniLM vectors the top 300
+    are the same as an exact float32 scan (docs/benchmarks.md).
+    """
+    return faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+
+
 def write_version(
     index_dir: Path,
     *,
@@ -107,7 +116,7 @@ def write_version(
         shutil.rmtree(staging)
     staging.mkdir()
 
-    dense = faiss.IndexIDMap2(faiss.IndexFlatIP(int(model["dimension"])))
+    dense = faiss.IndexIDMap2(dense_store(int(model["dimension"])))
     if len(window_ids):
         dense.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), window_ids.astype(np.int64))
     faiss.write_index(dense, str(staging / "dense.faiss"))

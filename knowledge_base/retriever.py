@@ -11,6 +11,7 @@ throw away.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ class Retriever:
         self._passages_in = Counter(c.source_id for c in index.chunks)
         self._idf = self._term_idf()
         self._lock = threading.Lock()  # bm25s and faiss searches are not documented as thread-safe
+        # One query's flat scan is faster on one thread than with OpenMP's start-up and
+        # contention on a small machine (docs/benchmarks.md); LOCAL_OFFER_FAISS_THREADS overrides.
+        faiss.omp_set_num_threads(max(1, int(os.environ.get("LOCAL_OFFER_FAISS_THREADS", "1"))))
 
     def _term_idf(self) -> dict[str, float]:
         """log(1 + N/df) for every BM25 term, from the index's own posting lists."""
@@ -124,14 +128,23 @@ class Retriever:
         return list(best.items())[:n]
 
     def _bm25(self, prepared: PreparedQuery, n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """The n best-scoring passages that contain at least one query term.
+
+        Only passages with a non-zero score are ranked: a full top-k over every passage
+        (bm25s.retrieve) spends most of its time ordering the zero-score ties of a large
+        index (docs/benchmarks.md, "where the time goes").
+        """
         tokens = [t for t in bm25_tokens(prepared.expanded) if t in self.index.bm25.vocab_dict]
         if not tokens:
             return []
-        weight_mask = None if mask is None else mask.astype(np.float32)
-        docs, scores = self.index.bm25.retrieve(
-            [tokens], k=n, show_progress=False, n_threads=1, weight_mask=weight_mask
-        )
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        scores = np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > n:
+            hits = hits[np.argpartition(-scores[hits], n - 1)[:n]]
+        ordered = hits[np.lexsort((hits, -scores[hits]))]
+        return [(int(d), float(scores[d])) for d in ordered]
 
     def search(
         self,
