@@ -9,17 +9,24 @@ RASA_PY   := $(VENV_RASA)/bin/python
 TORCH_VERSION ?= 2.13.0
 RASA_VERSION  ?= 3.6.21
 
-SOURCES ?= knowledge_base/sources.yml
-INDEX   ?= var/index/sample_council
+SOURCES ?= $(or $(LOCAL_OFFER_SOURCES),knowledge_base/sources.yml)
+INDEX   ?= $(or $(LOCAL_OFFER_INDEX),var/index/sample_council)
 CORPUS  ?= ../shared/seeds
 GOLD    ?= ../shared/eval/seed_dev.jsonl
 OUT     ?= var/eval/retrieval.json
 
+MODEL   ?= models/local_offer.tar.gz
+BOT_FILES := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) actions/safeguarding.py
+SAFEGUARDING ?= ../shared/eval/safeguarding_dev.jsonl
+DIALOGUE_OUT ?= var/eval/dialogue.json
+
 export HF_HUB_OFFLINE := 1
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup check-setup run test index eval-retrieval eval-sample bench lint clean
+.PHONY: setup check-setup run test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue lint clean
 
 setup: $(VENV)/.installed $(VENV_RASA)/.installed check-setup
 
@@ -47,14 +54,32 @@ index: $(VENV)/.installed
 	$(PY) -m knowledge_base.sample_council.make_documents
 	$(PY) -m ingest build --sources $(SOURCES) --out $(INDEX)
 
-run: setup index
-	$(PY) -m knowledge_base search --index $(INDEX) --interactive
+# Retrains only when bot/, config.yml or the domain changed (make compares the files' times).
+train: $(MODEL)
 
-test: setup
+$(MODEL): $(VENV_RASA)/.installed $(BOT_FILES)
+	$(RASA_PY) -m rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
+	$(RASA_PY) -m rasa train --config config.yml --domain bot/domain.yml --data bot/data \
+		--out models --fixed-model-name local_offer --quiet
+	@touch $@
+
+validate-bot: $(VENV_RASA)/.installed
+	$(RASA_PY) -m rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
+
+# Starts the action server and the Rasa server (REST channel) on the sample council's index,
+# waits until both answer, and stops both on Ctrl-C. LOCAL_OFFER_SOURCES / LOCAL_OFFER_INDEX
+# point it at another council (README.md, "Configuration").
+run: setup index train
+	$(PY) -m bot.stack --model $(MODEL) --index $(INDEX)
+
+test: setup index train
 	$(PY) -m pytest
 
 eval-retrieval: $(VENV)/.installed
 	$(PY) -m knowledge_base.evaluate --corpus $(CORPUS) --gold $(GOLD) --out $(OUT)
+
+eval-dialogue: setup train
+	$(PY) -m bot.evaluate --corpus $(CORPUS) --gold $(GOLD) --safeguarding $(SAFEGUARDING) --model $(MODEL) --out $(DIALOGUE_OUT)
 
 eval-sample: index
 	$(PY) -m knowledge_base.evaluate --index $(INDEX) --gold knowledge_base/eval/sample_council_gold.jsonl --out var/eval/sample_council.json

@@ -1,0 +1,859 @@
+"""Rasa SDK actions: thin adapters from the dialogue to the modules that do the work.
+
+Every message goes out through `send()`, so each carries its `custom` payload (status,
+sources). Every action runs inside `guarded()`: if anything fails, the parent gets a plain
+message with the SPA's phone and email instead of silence. Nothing here logs message text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Callable
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import statuses
+from actions.answer import Answerer
+from actions.council import CouncilInfo, load_council
+from actions.oap import ANY, guided_answer, need_buttons, parse_need, parse_phase, phase_buttons
+from actions.referral import CONSENT_WORDING, Referral, ReferralClient, ReferralOutbox
+from actions.replies import FEEDBACK_BUTTONS, NO_THANKS, REFER_ME, TALK_TO_SOMEONE, Reply
+from actions.safeguarding import Assessment, assess
+from actions.scrub import install_log_scrubbing, scrub
+from actions.services import ServiceFinder
+from actions.settings import Settings
+from actions import validation
+
+log = logging.getLogger("actions")
+install_log_scrubbing()
+
+REFERRAL_SLOTS = (
+    "referral_consent", "parent_name", "contact_method", "contact_value", "child_age",
+    "school_setting", "concern_summary", "urgency", "referral_confirmed",
+)
+DETAIL_SLOTS = REFERRAL_SLOTS[1:-1]
+OAP_SLOTS = ("child_phase", "need_area")
+QUESTION_INTENTS = {"ask_question", "nlu_fallback", "what_should_child_get", "find_service",
+                    "safeguarding_crisis", "safeguarding_urgent", "request_human", "define_term"}
+MAX_DRAFT_CHARS = 600
+NOT_GIVEN = "not given"
+SKIP_WORDS = {"skip", "none", "no", "n/a", "na", "not in school", "not at school", "-", "nothing", "pass"}
+AFFIRM_WORDS = {"yes", "y", "yeah", "yep", "ok", "okay", "keep", "keep it", "that's right", "thats right",
+                "correct", "fine", "that's fine", "thats fine", "/affirm", "looks good", "yes please"}
+
+
+# ----- shared runtime -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
+def council_info() -> CouncilInfo:
+    return load_council(settings().contacts_path)
+
+
+@lru_cache(maxsize=1)
+def glossary():
+    from actions.glossary import Glossary
+
+    return Glossary.load()
+
+
+@lru_cache(maxsize=1)
+def answerer() -> Answerer:
+    from knowledge_base.retriever import Retriever
+
+    return Answerer(Retriever.open(settings().index_path), council_info(), glossary())
+
+
+@lru_cache(maxsize=1)
+def service_finder() -> ServiceFinder:
+    return ServiceFinder(answerer())
+
+
+@lru_cache(maxsize=1)
+def referral_client() -> ReferralClient:
+    s = settings()
+    return ReferralClient(ReferralOutbox(s.outbox_path), s.referral_url, s.referral_secret)
+
+
+def warm_up() -> None:
+    """Load the index, the model and the glossary before the first parent waits for them."""
+    answerer().search("ordinarily available provision", None)
+    service_finder()
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, json_message=reply.custom())
+
+
+def error_reply() -> Reply:
+    c = council_info()
+    return Reply(
+        text=(
+            "Sorry, something went wrong on our side and I can't answer just now. "
+            f"You can contact {c.spa.name} instead: {c.spa.line()}. "
+            "If a child is in danger, call 999."
+        ),
+        status=statuses.ERROR,
+        extra={"contacts": [c.spa.to_json()]},
+    )
+
+
+def guarded(name: str, run: Callable[[], list[EventType]], dispatcher: CollectingDispatcher) -> list[EventType]:
+    started = time.perf_counter()
+    try:
+        events = run()
+        outcome = "ok"
+    except Exception:  # the parent must get an answer whatever failed
+        log.exception("action %s failed", name)
+        send(dispatcher, error_reply())
+        events, outcome = [], "error"
+    log.info("action=%s outcome=%s ms=%.1f", name, outcome, (time.perf_counter() - started) * 1000)
+    return events
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "")[: settings().max_message_chars]
+
+
+def council_filter(tracker: Tracker) -> str | None:
+    return settings().council or tracker.get_slot("council")
+
+
+def councils_in_index() -> list[str]:
+    return sorted({c.council for c in answerer().retriever.chunks})
+
+
+def needs_council_choice(tracker: Tracker) -> bool:
+    return council_filter(tracker) is None and len(councils_in_index()) > 1
+
+
+def ask_council(dispatcher: CollectingDispatcher, question: str) -> list[EventType]:
+    names = {c.council: c.council_name for c in answerer().retriever.chunks}
+    send(dispatcher, Reply(
+        text="Which council's local offer should I look in?",
+        status=statuses.ASKING_COUNCIL,
+        buttons=[{"title": names[k], "payload": f'/choose_council{{"council":"{k}"}}'} for k in councils_in_index()],
+    ))
+    return [SlotSet("pending_question", question)]
+
+
+def reply_events(reply: Reply) -> list[EventType]:
+    return [SlotSet("last_status", reply.status), SlotSet("offer", reply.extra.get("offer"))]
+
+
+def form_reset(slots: tuple[str, ...]) -> list[EventType]:
+    return [SlotSet(name, None) for name in slots] + [SlotSet("requested_slot", None)]
+
+
+# ----- answers ----------------------------------------------------------------------------------
+
+def answer_question(question: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
+    risk = assess(question)
+    if risk.at_risk:  # a second check: no knowledge-base answer is ever given to a risky message
+        return handoff(risk, tracker, dispatcher)
+    if needs_council_choice(tracker):
+        return ask_council(dispatcher, question)
+    composed = answerer().answer(
+        question,
+        council=council_filter(tracker),
+        already_expanded=set(tracker.get_slot("expanded_terms") or []),
+    )
+    send(dispatcher, composed.reply)
+    log.info("answer status=%s timings=%s", composed.reply.status,
+             {k: round(v, 1) for k, v in composed.timings_ms.items()})
+    return [
+        *reply_events(composed.reply),
+        SlotSet("expanded_terms", sorted(composed.expanded_terms)),
+        SlotSet("last_question", question),
+    ]
+
+
+class ActionAnswer(Action):
+    def name(self) -> str:
+        return "action_answer"
+
+    def run(self, dispatcher, tracker, domain):
+        return guarded(self.name(), lambda: answer_question(latest_text(tracker), tracker, dispatcher), dispatcher)
+
+
+class ActionDefineTerm(Action):
+    def name(self) -> str:
+        return "action_define_term"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            text = latest_text(tracker)
+            term = glossary().lookup(text)
+            if term is None:
+                return answer_question(text, tracker, dispatcher)
+            reply = Reply(
+                text=glossary().answer(term),
+                status=statuses.GLOSSARY,
+                buttons=list(FEEDBACK_BUTTONS),
+                extra={"term": term.term},
+            )
+            send(dispatcher, reply)
+            expanded = set(tracker.get_slot("expanded_terms") or []) | {term.term}
+            return [*reply_events(reply), SlotSet("expanded_terms", sorted(expanded))]
+
+        return guarded(self.name(), run, dispatcher)
+
+
+class ActionFindService(Action):
+    def name(self) -> str:
+        return "action_find_service"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            text = latest_text(tracker)
+            if needs_council_choice(tracker):
+                return ask_council(dispatcher, text)
+            reply = service_finder().find(text, council=council_filter(tracker))
+            send(dispatcher, reply)
+            return [*reply_events(reply), SlotSet("last_question", text)]
+
+        return guarded(self.name(), run, dispatcher)
+
+
+class ActionChooseCouncil(Action):
+    def name(self) -> str:
+        return "action_choose_council"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            chosen = tracker.get_slot("council") or ""
+            text = latest_text(tracker).lower()
+            known = councils_in_index()
+            if chosen not in known:
+                chosen = next((k for k in known if k in text), "")
+            if not chosen:
+                return ask_council(dispatcher, tracker.get_slot("pending_question") or "")
+            events: list[EventType] = [SlotSet("council", chosen), SlotSet("pending_question", None)]
+            pending = tracker.get_slot("pending_question")
+            if pending:
+                tracker.slots["council"] = chosen
+                return events + answer_question(pending, tracker, dispatcher)
+            name = next(c.council_name for c in answerer().retriever.chunks if c.council == chosen)
+            send(dispatcher, Reply(text=f"Thank you. I'll look in {name}'s local offer. What would you like to know?",
+                                   status=statuses.SMALLTALK))
+            return events
+
+        return guarded(self.name(), run, dispatcher)
+
+
+# ----- "what should my child get?" ---------------------------------------------------------------
+
+class ActionPrepareOap(Action):
+    """Fill what the first message already says (age, need) so the flow asks only the rest."""
+
+    def name(self) -> str:
+        return "action_prepare_oap"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            text = latest_text(tracker)
+            phase = parse_phase(text)
+            need = parse_need(text)
+            return [
+                SlotSet("child_phase", phase if phase not in (None, ANY) else None),
+                SlotSet("need_area", need if need not in (None, ANY) else None),
+                SlotSet("last_question", text),
+            ]
+
+        return guarded(self.name(), run, dispatcher)
+
+
+class ActionAskChildPhase(Action):
+    def name(self) -> str:
+        return "action_ask_child_phase"
+
+    def run(self, dispatcher, tracker, domain):
+        send(dispatcher, Reply(
+            text="I can tell you what schools should normally provide. First, how old is your child, "
+                 "or which stage are they at? You can skip this.",
+            status=statuses.GUIDED_QUESTION, buttons=phase_buttons(), extra={"step": "child_phase"},
+        ))
+        return []
+
+
+class ActionAskNeedArea(Action):
+    def name(self) -> str:
+        return "action_ask_need_area"
+
+    def run(self, dispatcher, tracker, domain):
+        send(dispatcher, Reply(
+            text="What does your child find hardest? Choose the closest, or skip.",
+            status=statuses.GUIDED_QUESTION, buttons=need_buttons(), extra={"step": "need_area"},
+        ))
+        return []
+
+
+class ValidateOapForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_oap_form"
+
+    def validate_child_phase(self, slot_value: Any, dispatcher, tracker, domain: DomainDict) -> dict:
+        phase = parse_phase(str(slot_value or ""))
+        if phase is None:
+            send(dispatcher, Reply(text="Sorry, I didn't catch that. You can type your child's age, "
+                                        "their school year, or press Skip.",
+                                   status=statuses.GUIDED_QUESTION, extra={"step": "child_phase", "invalid": True}))
+        return {"child_phase": phase}
+
+    def validate_need_area(self, slot_value: Any, dispatcher, tracker, domain: DomainDict) -> dict:
+        need = parse_need(str(slot_value or ""))
+        if need is None:
+            send(dispatcher, Reply(text="Sorry, I didn't catch that. Choose one of the options, "
+                                        "describe it in a few words, or press Skip.",
+                                   status=statuses.GUIDED_QUESTION, extra={"step": "need_area", "invalid": True}))
+        return {"need_area": need}
+
+
+class ActionOapAnswer(Action):
+    def name(self) -> str:
+        return "action_oap_answer"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            phase = tracker.get_slot("child_phase")
+            need = tracker.get_slot("need_area")
+            reply = guided_answer(answerer(), None if phase == ANY else phase, None if need == ANY else need,
+                                  council=council_filter(tracker))
+            send(dispatcher, reply)
+            return [*reply_events(reply), *[SlotSet(s, None) for s in OAP_SLOTS]]
+
+        return guarded(self.name(), run, dispatcher)
+
+
+# ----- people: safeguarding, contacts -----------------------------------------------------------
+
+def handoff(risk: Assessment, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
+    c = council_info()
+    if risk.tier == "crisis":
+        lines = [
+            "I'm so sorry you're dealing with this. What you've told me sounds serious, and you "
+            "don't have to handle it on your own. Please talk to a person now.",
+            "If anyone is in immediate danger, call 999.",
+            *[f"- {line.name}: {line.phone} ({line.description})" for line in c.crisis_lines],
+            f"- {c.front_door.line()}. {c.front_door.description}",
+            "",
+            f"Would you like someone from {c.name}'s SEND team to contact you as a priority? "
+            "I'll only share what you agree to.",
+        ]
+        extra = {"crisis_lines": [line.to_json() for line in c.crisis_lines],
+                 "contacts": [c.front_door.to_json(), c.spa.to_json()]}
+    else:
+        lines = [
+            "Thank you for telling me. This sounds like something a person should help you with "
+            "today, rather than information from documents.",
+            f"- {c.spa.line()}",
+            f"- {c.sendiass.line()}. Free, impartial and confidential advice.",
+            "",
+            "Would you like me to ask the SPA team to contact you today?",
+        ]
+        extra = {"contacts": [c.spa.to_json(), c.sendiass.to_json()]}
+    reply = Reply(
+        text="\n".join(lines),
+        status=statuses.HANDED_OFF,
+        buttons=[{"title": "Yes, please contact me", "payload": "/start_referral"}, NO_THANKS],
+        extra={**extra, "handoff": {"tier": risk.tier, "category": risk.category}, "offer": "referral"},
+    )
+    send(dispatcher, reply)
+    log.info("handoff tier=%s category=%s rules=%s", risk.tier, risk.category, ",".join(risk.rules))
+    events: list[EventType] = [
+        *reply_events(reply),
+        SlotSet("handoff_tier", risk.tier),
+        SlotSet("urgency_hint", "urgent"),
+        SlotSet("concern_draft", concern_draft(tracker)),
+    ]
+    if tracker.active_loop.get("name"):
+        events = [ActiveLoop(None), *form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
+    return events
+
+
+class ActionSafeguardingHandoff(Action):
+    def name(self) -> str:
+        return "action_safeguarding_handoff"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            risk = assess(latest_text(tracker))
+            if not risk.at_risk:  # routed here by the classifier alone: still a person is offered
+                intent = (tracker.latest_message.get("intent") or {}).get("name")
+                tier = "crisis" if intent == "safeguarding_crisis" else "urgent"
+                risk = Assessment(tier, "classifier", ("classifier",))
+            return handoff(risk, tracker, dispatcher)
+
+        return guarded(self.name(), run, dispatcher)
+
+
+class ActionHumanContacts(Action):
+    def name(self) -> str:
+        return "action_human_contacts"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            c = council_info()
+            reply = Reply(
+                text="\n".join([
+                    "You can talk to a person here:",
+                    f"- {c.spa.line()}. {c.spa.description}",
+                    f"- {c.sendiass.line()}. Free, impartial and confidential advice.",
+                    "",
+                    "Or I can ask the SPA team to contact you. Would you like that?",
+                ]),
+                status=statuses.HUMAN_CONTACTS,
+                buttons=[REFER_ME, NO_THANKS],
+                extra={"contacts": [c.spa.to_json(), c.sendiass.to_json()], "offer": "referral"},
+            )
+            send(dispatcher, reply)
+            return reply_events(reply)
+
+        return guarded(self.name(), run, dispatcher)
+
+
+# ----- the SPA referral -------------------------------------------------------------------------
+
+def concern_draft(tracker: Tracker) -> str:
+    """The parent's own recent questions, as the editable starting point of the summary."""
+    messages = []
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = (event.get("text") or "").strip()
+        if intent in QUESTION_INTENTS and text and not text.startswith("/"):
+            messages.append(text)
+    draft = " ".join(messages[-3:])
+    return draft[:MAX_DRAFT_CHARS]
+
+
+class ActionPrepareReferral(Action):
+    def name(self) -> str:
+        return "action_prepare_referral"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            draft = tracker.get_slot("concern_draft") or concern_draft(tracker)
+            urgent = tracker.get_slot("urgency_hint") == "urgent"
+            return [
+                *[SlotSet(name, None) for name in REFERRAL_SLOTS],
+                SlotSet("concern_draft", draft or None),
+                SlotSet("urgency", "urgent" if urgent else None),
+                SlotSet("offer", None),
+            ]
+
+        return guarded(self.name(), run, dispatcher)
+
+
+def _ask(dispatcher: CollectingDispatcher, text: str, step: str, buttons: list[dict] | None = None,
+         status: str = statuses.REFERRAL_IN_PROGRESS) -> list[EventType]:
+    cancel = {"title": "Cancel", "payload": "/stop"}
+    send(dispatcher, Reply(text=text, status=status, buttons=[*(buttons or []), cancel], extra={"step": step}))
+    return []
+
+
+class ActionAskReferralConsent(Action):
+    def name(self) -> str:
+        return "action_ask_referral_consent"
+
+    def run(self, dispatcher, tracker, domain):
+        c = council_info()
+        return _ask(
+            dispatcher,
+            f"I can pass your details to {c.spa.name} at {c.name}, and they will contact you. "
+            "To do that, I'll share your name, how to contact you, your child's age and school, a "
+            "short summary of your concern and this conversation with the SPA team, and no one "
+            "else. They keep it only as long as they need it. Is that OK? You can say 'cancel' at any time.",
+            "referral_consent",
+            [{"title": "Yes, that's OK", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+            status=statuses.REFERRAL_STARTED,
+        )
+
+
+class ActionAskParentName(Action):
+    def name(self) -> str:
+        return "action_ask_parent_name"
+
+    def run(self, dispatcher, tracker, domain):
+        return _ask(dispatcher, "Thank you. What's your name?", "parent_name")
+
+
+class ActionAskContactMethod(Action):
+    def name(self) -> str:
+        return "action_ask_contact_method"
+
+    def run(self, dispatcher, tracker, domain):
+        return _ask(dispatcher, "How would you like the team to contact you?", "contact_method",
+                    [{"title": "Phone", "payload": "phone"}, {"title": "Email", "payload": "email"}])
+
+
+class ActionAskContactValue(Action):
+    def name(self) -> str:
+        return "action_ask_contact_value"
+
+    def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("contact_method") == "email":
+            return _ask(dispatcher, "What's your email address?", "contact_value")
+        return _ask(dispatcher, "What's the best phone number to reach you on?", "contact_value")
+
+
+class ActionAskChildAge(Action):
+    def name(self) -> str:
+        return "action_ask_child_age"
+
+    def run(self, dispatcher, tracker, domain):
+        return _ask(dispatcher, "How old is your child, or what school year are they in?", "child_age")
+
+
+class ActionAskSchoolSetting(Action):
+    def name(self) -> str:
+        return "action_ask_school_setting"
+
+    def run(self, dispatcher, tracker, domain):
+        return _ask(dispatcher, "Which school, nursery or college do they go to? You can skip this.",
+                    "school_setting", [{"title": "Skip", "payload": "skip"}])
+
+
+class ActionAskConcernSummary(Action):
+    def name(self) -> str:
+        return "action_ask_concern_summary"
+
+    def run(self, dispatcher, tracker, domain):
+        draft = tracker.get_slot("concern_draft")
+        if draft:
+            return _ask(dispatcher, f'Here is a summary from what you\'ve told me:\n"{draft}"\n'
+                                    "Reply 'yes' to use it, or type your own summary.", "concern_summary",
+                        [{"title": "Use this summary", "payload": "yes"}])
+        return _ask(dispatcher, "In a few sentences, what would you like the team to help with?", "concern_summary")
+
+
+class ActionAskUrgency(Action):
+    def name(self) -> str:
+        return "action_ask_urgency"
+
+    def run(self, dispatcher, tracker, domain):
+        return _ask(dispatcher, "How soon do you need to hear from the team?", "urgency", [
+            {"title": "Urgent: today or tomorrow", "payload": "urgent"},
+            {"title": "Soon: this week", "payload": "soon"},
+            {"title": "It can wait", "payload": "routine"},
+        ])
+
+
+def referral_readback(tracker: Tracker) -> str:
+    urgency = {"urgent": "urgent (today or tomorrow)", "soon": "soon (this week)", "routine": "it can wait"}
+    return "\n".join([
+        "Please check these details:",
+        f"- Your name: {tracker.get_slot('parent_name')}",
+        f"- Contact by {tracker.get_slot('contact_method')}: {tracker.get_slot('contact_value')}",
+        f"- Your child: {tracker.get_slot('child_age')}",
+        f"- School or setting: {tracker.get_slot('school_setting')}",
+        f"- Your concern: {tracker.get_slot('concern_summary')}",
+        f"- How soon: {urgency.get(tracker.get_slot('urgency') or '', tracker.get_slot('urgency'))}",
+        "",
+        "Shall I send this to the SPA team?",
+    ])
+
+
+class ActionAskReferralConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_referral_confirmed"
+
+    def run(self, dispatcher, tracker, domain):
+        return _ask(dispatcher, referral_readback(tracker), "referral_confirmed",
+                    [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No, change something", "payload": "/deny"}])
+
+
+def _reask(dispatcher: CollectingDispatcher, slot: str, text: str) -> dict:
+    send(dispatcher, Reply(text=text, status=statuses.REFERRAL_IN_PROGRESS, extra={"step": slot, "invalid": True}))
+    return {slot: None}
+
+
+class ValidateReferralForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_referral_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        if tracker.get_slot("referral_consent") is False:
+            return ["referral_consent"]  # filled: the form ends and nothing is sent
+        return list(domain_slots)
+
+    def validate_parent_name(self, value, dispatcher, tracker, domain):
+        name = validation.parse_name(str(value or ""))
+        if name is None:
+            return _reask(dispatcher, "parent_name", "Sorry, I didn't catch your name. Please type the name "
+                                                     "the team should ask for.")
+        return {"parent_name": name}
+
+    def validate_contact_method(self, value, dispatcher, tracker, domain):
+        method = validation.parse_contact_preference(str(value or ""))
+        if method is None:
+            return _reask(dispatcher, "contact_method", "Please choose phone or email.")
+        return {"contact_method": method}
+
+    def validate_contact_value(self, value, dispatcher, tracker, domain):
+        text = str(value or "")
+        if tracker.get_slot("contact_method") == "email":
+            email = validation.normalise_email(text)
+            if email is None:
+                return _reask(dispatcher, "contact_value", "That doesn't look like an email address. "
+                                                           "Please check it and type it again, like name@example.com.")
+            return {"contact_value": email}
+        phone = validation.normalise_uk_phone(text)
+        if phone is None:
+            return _reask(dispatcher, "contact_value", "That doesn't look like a UK phone number. Please type it "
+                                                       "again, for example 07700 900123 or 01632 960100.")
+        return {"contact_value": phone}
+
+    def validate_child_age(self, value, dispatcher, tracker, domain):
+        parsed = validation.parse_child_age(str(value or ""))
+        if parsed is None:
+            return _reask(dispatcher, "child_age", "Sorry, I didn't understand that. Please type your child's "
+                                                   "age (for example 7) or school year (for example Year 3).")
+        parts = []
+        if parsed.get("age") is not None:
+            parts.append(f"age {parsed['age']}")
+        if parsed.get("year"):
+            parts.append(str(parsed["year"]))
+        return {"child_age": ", ".join(parts) or str(value).strip()[:40]}
+
+    def validate_school_setting(self, value, dispatcher, tracker, domain):
+        text = " ".join(str(value or "").split())
+        if text.lower().strip(".!") in SKIP_WORDS or not text:
+            return {"school_setting": NOT_GIVEN}
+        if len(text) > 120:
+            return _reask(dispatcher, "school_setting", "Please give just the name of the school or setting "
+                                                        "(up to 120 characters), or press Skip.")
+        return {"school_setting": text}
+
+    def validate_concern_summary(self, value, dispatcher, tracker, domain):
+        text = " ".join(str(value or "").split())
+        draft = tracker.get_slot("concern_draft")
+        if draft and text.lower().strip(".!") in AFFIRM_WORDS:
+            return {"concern_summary": draft}
+        if len(text) < 5 or text.lower() in AFFIRM_WORDS:
+            return _reask(dispatcher, "concern_summary", "Please tell me in a few words what you'd like help with.")
+        return {"concern_summary": text[:1000]}
+
+    def validate_urgency(self, value, dispatcher, tracker, domain):
+        urgency = validation.parse_urgency(str(value or ""))
+        if urgency is None:
+            return _reask(dispatcher, "urgency", "Please choose: urgent, soon, or it can wait.")
+        return {"urgency": urgency}
+
+    def validate_referral_confirmed(self, value, dispatcher, tracker, domain):
+        if value is False:
+            send(dispatcher, Reply(text="No problem. Let's go through the details again.",
+                                   status=statuses.REFERRAL_IN_PROGRESS, extra={"step": "restart_details"}))
+            return {name: None for name in (*DETAIL_SLOTS, "referral_confirmed")}
+        return {"referral_confirmed": value}
+
+
+def transcript(tracker: Tracker) -> list[dict]:
+    """The conversation with personal details scrubbed (the referral carries them in its fields)."""
+    lines = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            text = event["text"]
+            if event["event"] == "user" and text.startswith("/"):
+                continue
+            lines.append({"speaker": "parent" if event["event"] == "user" else "assistant",
+                          "text": scrub(text)[:2000]})
+    return lines[-60:]
+
+
+def time_frame(urgency: str) -> str:
+    if urgency == "urgent":
+        return "The team will treat this as urgent and aim to contact you by the end of the next working day."
+    return "The team will contact you within 5 working days."
+
+
+class ActionSubmitReferral(Action):
+    def name(self) -> str:
+        return "action_submit_referral"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            c = council_info()
+            reset = [*[SlotSet(n, None) for n in (*REFERRAL_SLOTS, "concern_draft", "urgency_hint")],
+                     SlotSet("offer", None)]
+            if not tracker.get_slot("referral_consent") or not tracker.get_slot("referral_confirmed"):
+                reply = Reply(
+                    text=f"That's fine. Nothing has been sent. You can still contact {c.spa.line()}.",
+                    status=statuses.REFERRAL_CANCELLED, extra={"contacts": [c.spa.to_json()]},
+                )
+                send(dispatcher, reply)
+                return [*reset, SlotSet("last_status", reply.status)]
+            urgency = tracker.get_slot("urgency") or "routine"
+            referral = Referral(
+                council=council_filter(tracker) or c.id,
+                parent_name=tracker.get_slot("parent_name"),
+                contact_method=tracker.get_slot("contact_method"),
+                contact_value=tracker.get_slot("contact_value"),
+                child_age=tracker.get_slot("child_age"),
+                school_setting=tracker.get_slot("school_setting"),
+                concern_summary=tracker.get_slot("concern_summary"),
+                urgency=urgency,
+                consent={"given": True, "wording": CONSENT_WORDING,
+                         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                         "conversation_id": tracker.sender_id},
+                transcript=transcript(tracker),
+            )
+            result = referral_client().submit(referral)
+            lines = [
+                f"Thank you. I've passed this to {c.spa.name}.",
+                f"Your reference number is {result.reference}. Please keep it.",
+                time_frame(urgency),
+                f"If you need to, you can contact them on {c.spa.phone} or {c.spa.email}, quoting your reference.",
+            ]
+            if urgency == "urgent":
+                lines.append("If a child is in danger right now, call 999.")
+            reply = Reply(text="\n".join(lines), status=statuses.REFERRAL_SUBMITTED,
+                          extra={"reference": result.reference, "urgency": urgency, "delivered": result.delivered})
+            send(dispatcher, reply)
+            return [*reset, SlotSet("referral_reference", result.reference), SlotSet("last_status", reply.status)]
+
+        return guarded(self.name(), run, dispatcher)
+
+
+# ----- small talk, control ----------------------------------------------------------------------
+
+def _simple(name: str, make: Callable[[Tracker], Reply]):
+    class _Simple(Action):
+        def name(self) -> str:
+            return name
+
+        def run(self, dispatcher, tracker, domain):
+            def run() -> list[EventType]:
+                reply = make(tracker)
+                send(dispatcher, reply)
+                return reply_events(reply)
+
+            return guarded(name, run, dispatcher)
+
+    _Simple.__name__ = _Simple.__qualname__ = "".join(p.title() for p in name.split("_"))
+    return _Simple
+
+
+def _greet(tracker: Tracker) -> Reply:
+    c = council_info()
+    return Reply(
+        text=f"Hello. I can help you find information about special educational needs and disabilities "
+             f"(SEND) in {c.name}'s local offer, and put you in touch with a person. I'm an automated "
+             "assistant, not a person. What would you like to know?\nIf a child is in danger, call 999.",
+        status=statuses.SMALLTALK,
+        buttons=[{"title": "What support should my child get?", "payload": "/what_should_child_get"},
+                 {"title": "Find a service", "payload": "/find_service"}, TALK_TO_SOMEONE],
+    )
+
+
+def _goodbye(tracker: Tracker) -> Reply:
+    return Reply(text="Goodbye, and take care. You can come back any time.", status=statuses.SMALLTALK)
+
+
+def _thanks(tracker: Tracker) -> Reply:
+    return Reply(text="You're welcome. Is there anything else I can help with?", status=statuses.SMALLTALK)
+
+
+def _bot_challenge(tracker: Tracker) -> Reply:
+    c = council_info()
+    return Reply(
+        text=f"I'm an automated assistant, not a person. I answer from {c.name}'s published documents. "
+             f"To talk to a person, contact {c.spa.line()}.",
+        status=statuses.SMALLTALK, buttons=[TALK_TO_SOMEONE],
+    )
+
+
+def _out_of_scope(tracker: Tracker) -> Reply:
+    c = council_info()
+    return Reply(
+        text=f"Sorry, I can only help with special educational needs and disabilities (SEND) and "
+             f"{c.name}'s local offer. For other council services, please see the council's website.",
+        status=statuses.OUT_OF_SCOPE,
+    )
+
+
+def _feedback(tracker: Tracker) -> Reply:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    helpful = intent == "feedback_helpful"
+    log.info("feedback helpful=%s after=%s", helpful, tracker.get_slot("last_status"))
+    if helpful:
+        return Reply(text="Thank you for letting me know.", status=statuses.FEEDBACK, extra={"helpful": True})
+    c = council_info()
+    return Reply(
+        text=f"Sorry that didn't help. You could try asking in a different way, or talk to a person: "
+             f"{c.sendiass.line()}, or {c.spa.line()}.",
+        status=statuses.FEEDBACK, buttons=[REFER_ME], extra={"helpful": False, "offer": "referral"},
+    )
+
+
+def _acknowledge(tracker: Tracker) -> Reply:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "deny" and tracker.get_slot("offer") == "referral":
+        return Reply(text="That's fine. If you change your mind, just ask to talk to someone. "
+                          "Is there anything else I can help with?", status=statuses.SMALLTALK)
+    if intent == "deny":
+        return Reply(text="OK. Is there anything else I can help with?", status=statuses.SMALLTALK)
+    return Reply(text="OK. What would you like to know?", status=statuses.SMALLTALK)
+
+
+ActionGreet = _simple("action_greet", _greet)
+ActionGoodbye = _simple("action_goodbye", _goodbye)
+ActionThanks = _simple("action_thanks", _thanks)
+ActionBotChallenge = _simple("action_bot_challenge", _bot_challenge)
+ActionOutOfScope = _simple("action_out_of_scope", _out_of_scope)
+ActionFeedback = _simple("action_feedback", _feedback)
+ActionAcknowledge = _simple("action_acknowledge", _acknowledge)
+
+
+class ActionCancel(Action):
+    def name(self) -> str:
+        return "action_cancel"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            loop = tracker.active_loop.get("name")
+            if loop == "referral_form":
+                reply = Reply(text="OK, I've stopped. Nothing has been sent. Is there anything else I can help with?",
+                              status=statuses.REFERRAL_CANCELLED)
+            else:
+                reply = Reply(text="OK, I've stopped. Is there anything else I can help with?",
+                              status=statuses.CANCELLED)
+            send(dispatcher, reply)
+            events: list[EventType] = [SlotSet("last_status", reply.status), SlotSet("offer", None)]
+            if loop:
+                events = [ActiveLoop(None), *form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
+            return events
+
+        return guarded(self.name(), run, dispatcher)
+
+
+class ActionDeleteConversation(Action):
+    """Forget the conversation: slots cleared, and the gateway deletes the stored tracker."""
+
+    def name(self) -> str:
+        return "action_delete_conversation"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            send(dispatcher, Reply(
+                text="I've cleared this conversation. What you told me here won't be used again. "
+                     "A referral you've already sent stays with the SPA team.",
+                status=statuses.CONVERSATION_DELETED, extra={"delete_conversation": True},
+            ))
+            events: list[EventType] = [AllSlotsReset(), Restarted()]
+            if tracker.active_loop.get("name"):
+                events.insert(0, ActiveLoop(None))
+            return events
+
+        return guarded(self.name(), run, dispatcher)
