@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -155,6 +155,19 @@ def form_reset(slots: tuple[str, ...]) -> list[EventType]:
     return [SlotSet(name, None) for name in slots] + [SlotSet("requested_slot", None)]
 
 
+def skip_cleared(validate: Callable) -> Callable:
+    """A slot cleared to None (a fresh form, "change something") is not an answer to check."""
+    slot = validate.__name__.removeprefix("validate_")
+
+    def wrapper(self, value, dispatcher, tracker, domain):
+        if value is None:
+            return {slot: None}
+        return validate(self, value, dispatcher, tracker, domain)
+
+    wrapper.__name__ = validate.__name__
+    return wrapper
+
+
 # ----- answers ----------------------------------------------------------------------------------
 
 def answer_question(question: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -184,6 +197,22 @@ class ActionAnswer(Action):
 
     def run(self, dispatcher, tracker, domain):
         return guarded(self.name(), lambda: answer_question(latest_text(tracker), tracker, dispatcher), dispatcher)
+
+
+class ActionCoreFallback(Action):
+    """When no rule knows what comes next: treat the message as a question, then listen.
+
+    Reverting the user's turn (as Rasa's own fallback does) stops the policies from predicting
+    this action again and again for a state they have never seen.
+    """
+
+    def name(self) -> str:
+        return "action_core_fallback"
+
+    def run(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        events = guarded(self.name(), lambda: answer_question(text, tracker, dispatcher), dispatcher)
+        return [*events, UserUtteranceReverted()]
 
 
 class ActionDefineTerm(Action):
@@ -302,6 +331,7 @@ class ValidateOapForm(FormValidationAction):
     def name(self) -> str:
         return "validate_oap_form"
 
+    @skip_cleared
     def validate_child_phase(self, slot_value: Any, dispatcher, tracker, domain: DomainDict) -> dict:
         phase = parse_phase(str(slot_value or ""))
         if phase is None:
@@ -310,6 +340,7 @@ class ValidateOapForm(FormValidationAction):
                                    status=statuses.GUIDED_QUESTION, extra={"step": "child_phase", "invalid": True}))
         return {"child_phase": phase}
 
+    @skip_cleared
     def validate_need_area(self, slot_value: Any, dispatcher, tracker, domain: DomainDict) -> dict:
         need = parse_need(str(slot_value or ""))
         if need is None:
@@ -377,8 +408,8 @@ def handoff(risk: Assessment, tracker: Tracker, dispatcher: CollectingDispatcher
         SlotSet("concern_draft", concern_draft(tracker)),
     ]
     if tracker.active_loop.get("name"):
-        events = [ActiveLoop(None), *form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
-    return events
+        events = [*form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
+    return [ActiveLoop(None), *events]  # whatever was running stops
 
 
 class ActionSafeguardingHandoff(Action):
@@ -434,7 +465,7 @@ def concern_draft(tracker: Tracker) -> str:
         text = (event.get("text") or "").strip()
         if intent in QUESTION_INTENTS and text and not text.startswith("/"):
             messages.append(text)
-    draft = " ".join(messages[-3:])
+    draft = " ".join(m if m[-1] in ".?!" else f"{m}." for m in messages[-3:])
     return draft[:MAX_DRAFT_CHARS]
 
 
@@ -447,7 +478,7 @@ class ActionPrepareReferral(Action):
             draft = tracker.get_slot("concern_draft") or concern_draft(tracker)
             urgent = tracker.get_slot("urgency_hint") == "urgent"
             return [
-                *[SlotSet(name, None) for name in REFERRAL_SLOTS],
+                *[SlotSet(name, None) for name in REFERRAL_SLOTS if tracker.get_slot(name) is not None],
                 SlotSet("concern_draft", draft or None),
                 SlotSet("urgency", "urgent" if urgent else None),
                 SlotSet("offer", None),
@@ -588,6 +619,7 @@ class ValidateReferralForm(FormValidationAction):
             return ["referral_consent"]  # filled: the form ends and nothing is sent
         return list(domain_slots)
 
+    @skip_cleared
     def validate_parent_name(self, value, dispatcher, tracker, domain):
         name = validation.parse_name(str(value or ""))
         if name is None:
@@ -595,12 +627,14 @@ class ValidateReferralForm(FormValidationAction):
                                                      "the team should ask for.")
         return {"parent_name": name}
 
+    @skip_cleared
     def validate_contact_method(self, value, dispatcher, tracker, domain):
         method = validation.parse_contact_preference(str(value or ""))
         if method is None:
             return _reask(dispatcher, "contact_method", "Please choose phone or email.")
         return {"contact_method": method}
 
+    @skip_cleared
     def validate_contact_value(self, value, dispatcher, tracker, domain):
         text = str(value or "")
         if tracker.get_slot("contact_method") == "email":
@@ -615,6 +649,7 @@ class ValidateReferralForm(FormValidationAction):
                                                        "again, for example 07700 900123 or 01632 960100.")
         return {"contact_value": phone}
 
+    @skip_cleared
     def validate_child_age(self, value, dispatcher, tracker, domain):
         parsed = validation.parse_child_age(str(value or ""))
         if parsed is None:
@@ -627,6 +662,7 @@ class ValidateReferralForm(FormValidationAction):
             parts.append(str(parsed["year"]))
         return {"child_age": ", ".join(parts) or str(value).strip()[:40]}
 
+    @skip_cleared
     def validate_school_setting(self, value, dispatcher, tracker, domain):
         text = " ".join(str(value or "").split())
         if text.lower().strip(".!") in SKIP_WORDS or not text:
@@ -636,6 +672,7 @@ class ValidateReferralForm(FormValidationAction):
                                                         "(up to 120 characters), or press Skip.")
         return {"school_setting": text}
 
+    @skip_cleared
     def validate_concern_summary(self, value, dispatcher, tracker, domain):
         text = " ".join(str(value or "").split())
         draft = tracker.get_slot("concern_draft")
@@ -645,12 +682,14 @@ class ValidateReferralForm(FormValidationAction):
             return _reask(dispatcher, "concern_summary", "Please tell me in a few words what you'd like help with.")
         return {"concern_summary": text[:1000]}
 
+    @skip_cleared
     def validate_urgency(self, value, dispatcher, tracker, domain):
         urgency = validation.parse_urgency(str(value or ""))
         if urgency is None:
             return _reask(dispatcher, "urgency", "Please choose: urgent, soon, or it can wait.")
         return {"urgency": urgency}
 
+    @skip_cleared
     def validate_referral_confirmed(self, value, dispatcher, tracker, domain):
         if value is False:
             send(dispatcher, Reply(text="No problem. Let's go through the details again.",
@@ -832,8 +871,8 @@ class ActionCancel(Action):
             send(dispatcher, reply)
             events: list[EventType] = [SlotSet("last_status", reply.status), SlotSet("offer", None)]
             if loop:
-                events = [ActiveLoop(None), *form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
-            return events
+                events = [*form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
+            return [ActiveLoop(None), *events]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -851,9 +890,6 @@ class ActionDeleteConversation(Action):
                      "A referral you've already sent stays with the SPA team.",
                 status=statuses.CONVERSATION_DELETED, extra={"delete_conversation": True},
             ))
-            events: list[EventType] = [AllSlotsReset(), Restarted()]
-            if tracker.active_loop.get("name"):
-                events.insert(0, ActiveLoop(None))
-            return events
+            return [ActiveLoop(None), AllSlotsReset(), Restarted()]
 
         return guarded(self.name(), run, dispatcher)

@@ -1,9 +1,11 @@
-"""The action server: rasa-sdk's HTTP server with this project's actions, warmed up first.
+"""The action server: rasa-sdk's HTTP app with this project's actions, warmed up first.
 
     python -m actions.server --port 5055
 
-The index, the embedding model and the glossary load before the server listens, so the first
-parent does not wait for them; log records pass through the personal-data scrubber.
+One process, no worker manager: the index, the embedding model and the glossary load before
+the server listens (so the first parent does not wait for them), and are loaded once. Several
+action servers behind a load balancer scale it out (docs/deploy.md). Log records pass through
+the personal-data scrubber. Listens on loopback unless ACTION_SERVER_HOST says otherwise.
 """
 
 from __future__ import annotations
@@ -13,19 +15,20 @@ import logging
 import os
 
 from rasa_sdk import utils
-from rasa_sdk.endpoint import run
+from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
+
+KEEP_ALIVE_TIMEOUT_S = 120
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m actions.server")
-    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    os.environ.setdefault("SANIC_HOST", "127.0.0.1")  # loopback unless a deployment says otherwise
 
     utils.configure_colored_logging(args.log_level)
-    logging.getLogger("sanic.access").setLevel(logging.WARNING)
     from actions import actions
     from actions.scrub import install_log_scrubbing
 
@@ -33,7 +36,10 @@ def main(argv: list[str] | None = None) -> None:
     actions.warm_up()
     executor = ActionExecutor()
     executor.register_package("actions.actions")
-    run(executor, port=args.port, cors_origins=[], endpoints="")
+    app = create_app(executor, cors_origins=[])
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_TIMEOUT_S
+    logging.getLogger("actions").info("action server listening on %s:%d", args.host, args.port)
+    app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
 
 
 if __name__ == "__main__":
