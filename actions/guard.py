@@ -1,0 +1,104 @@
+"""The evidence guard: does the retrieved text hold the *kind* of answer the question asks for?
+
+Retrieval similarity says the passages are about the question's subject; it cannot tell
+whether they contain the deadline, the steps or the named benefit the parent asked about. A
+research report about EHC plans is "about" "how do I apply for an EHCP?" without saying how.
+So, after the calibrated answerability check, three readable checks can still decide that the
+documents do not answer (each returns the reason, which the reply's `custom` carries):
+
+  named_terms  every SEND term the question names (a glossary term, e.g. "DLA", "direct
+               payments") appears, in some form, in the evidence;
+  time         "how long / deadline / how many weeks" needs a sentence with a time span that
+               shares a word with the question;
+  procedure    "how do I apply / appeal / request / complain" needs a sentence that tells a
+               reader how (you can, parents can, contact, ask, request, write, the form...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge_base.text import bm25_tokens
+from knowledge_base.types import Passage
+
+EVIDENCE_PASSAGES = 5
+
+_TIME_QUESTION = re.compile(
+    r"\b(how long|how many (weeks|days|months)|deadline|time ?limit|time ?scale|how soon|how much time|have i got|legal limit)\b"
+)
+_TIME_SPAN = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|eight|ten|twelve|fifteen|sixteen|twenty|a|an|over a|more than a)[- ]?"
+    r"(working |school |calendar )?(days?|weeks?|months?|years?|terms?)\b"
+    r"|\bby \d{1,2} (january|february|march|april|may|june|july|august|september|october|november|december)\b"
+)
+_TIME_WORDS = {"day", "week", "month", "year", "term", "long", "ago", "time", "deadlin", "limit", "soon", "wait", "take"}
+_PROCEDURE_QUESTION = re.compile(
+    r"\bhow (do|can|should|would) (i|we|you|parents|a parent) (go about )?(apply|ask|request|appeal|complain|challenge)\b"
+    r"|\bhow to (apply|appeal|request|complain|challenge)\b|\bwhere (do|can) (i|we) (apply|appeal|complain)\b"
+    r"|\bwho do (i|we) (go to|appeal to|complain to)\b"
+)
+_PROCEDURE_VERB = re.compile(r"\b(apply|ask|request|appeal|complain|challenge|go to)\b")
+# Words that tell a reader what to do, as guidance does ("you can ask...") and reports rarely do.
+_HOW_TO = re.compile(
+    r"\b(you can|you could|you should|you need to|you must|you will need|you may|you have|parents can|parents may|"
+    r"parents should|a parent can|families can|young people can|contact (the|us|your)|ask (the|your|us)|fill in|"
+    r"write to|send (a|your|us)|apply (online|by|through|using|via|to)|request form|application form|"
+    r"by (email|phone|letter)|tell (the|us)|first step|next step)\b"
+)
+# Asking to apply, ask or request are one procedure; appealing and challenging another.
+_VERB_STEMS = {
+    "apply": ("appli", "ask", "request"), "ask": ("appli", "ask", "request"), "request": ("appli", "ask", "request"),
+    "appeal": ("appeal", "tribun", "challeng", "disagr"), "challenge": ("appeal", "tribun", "challeng", "disagr"),
+    "complain": ("complain", "complaint"), "go to": ("appeal", "tribun", "complain", "complaint", "contact"),
+}
+
+
+def _sentences(passages: list[Passage]) -> list[str]:
+    text = " ".join(p.text for p in passages)
+    return [s for s in re.split(r"(?<=[.!?;:])\s+|\n+", text) if s.strip()]
+
+
+def missing_terms(question: str, passages: list[Passage], glossary) -> list[str]:
+    """Glossary terms the question names that no evidence passage mentions in any form."""
+    if glossary is None:
+        return []
+    evidence = " ".join(p.text for p in passages).lower()
+    evidence_stems = set(bm25_tokens(evidence))
+    missing = []
+    for _, _, term in glossary.find_terms(question):
+        forms = {f for f in term.forms} | ({term.expansion} if term.expansion else set())
+        forms |= {m[0] for m in term.meanings}
+        stems = [{t for t in bm25_tokens(f) if "_" not in t} for f in forms if f]
+        stems = [s for s in stems if s]
+        if not stems:
+            continue  # "1:1" and the like: nothing to look for
+        # Present when every word of one of its forms is in the evidence ("refused to assess"
+        # counts for "refusal to assess"; "DLA" needs "DLA" or "disability living allowance").
+        if not any(s <= evidence_stems for s in stems):
+            missing.append(term.term)
+    return sorted(set(missing))
+
+
+def check(question: str, passages: list[Passage], glossary=None) -> str | None:
+    """The reason the evidence does not answer the question, or None when it may."""
+    lowered = question.lower().replace("\u2019", "'")
+    evidence = passages[:EVIDENCE_PASSAGES]
+    if not evidence:
+        return "no_evidence"
+    missing = missing_terms(question, evidence, glossary)
+    if missing:
+        return "named_terms:" + ",".join(missing)
+    content = {t for t in bm25_tokens(lowered) if "_" not in t and t not in _TIME_WORDS and not t.isdigit()}
+    sentences = _sentences(evidence)
+    if _TIME_QUESTION.search(lowered):
+        timed = [s for s in sentences if _TIME_SPAN.search(s.lower())]
+        if not any(content & set(bm25_tokens(s)) for s in timed):
+            return "time"
+    match = _PROCEDURE_QUESTION.search(lowered)
+    if match:
+        verb = _PROCEDURE_VERB.search(match.group(0))
+        stems = _VERB_STEMS.get(verb.group(0), ()) if verb else ()
+        steps = [s for s in sentences if _HOW_TO.search(s.lower()) and set(stems) & set(bm25_tokens(s))]
+        if not steps:
+            return "procedure"
+    return None
