@@ -27,6 +27,7 @@ from actions.replies import FEEDBACK_BUTTONS, NO_THANKS, REFER_ME, TALK_TO_SOMEO
 from actions.safeguarding import Assessment, assess
 from actions.scrub import install_log_scrubbing, scrub
 from actions.services import ServiceFinder
+from actions.signals import referral_signals
 from actions.settings import Settings
 from actions import validation
 
@@ -216,24 +217,39 @@ class ActionCoreFallback(Action):
 
 
 class ActionDefineTerm(Action):
+    """The glossary's plain-English definition, and what the council's documents say about it.
+
+    The definition is the assistant's own (labelled as such); when the documents also explain
+    the term, their sentences and sources follow and the status is `answered`.
+    """
+
     def name(self) -> str:
         return "action_define_term"
 
     def run(self, dispatcher, tracker, domain):
         def run() -> list[EventType]:
             text = latest_text(tracker)
+            risk = assess(text)
+            if risk.at_risk:
+                return handoff(risk, tracker, dispatcher)
             term = glossary().lookup(text)
             if term is None:
                 return answer_question(text, tracker, dispatcher)
-            reply = Reply(
-                text=glossary().answer(term),
-                status=statuses.GLOSSARY,
-                buttons=list(FEEDBACK_BUTTONS),
-                extra={"term": term.term},
-            )
+            definition = f"{glossary().answer(term)}\n(From the assistant's glossary of SEND words.)"
+            already = set(tracker.get_slot("expanded_terms") or []) | {term.term}
+            composed = None
+            if not needs_council_choice(tracker):
+                composed = answerer().answer(text, council=council_filter(tracker), already_expanded=already)
+            if composed is not None and composed.reply.status in (statuses.ANSWERED, statuses.ANSWERED_OFFER_REFERRAL):
+                reply = composed.reply
+                reply.text = f"{definition}\n\n{reply.text}"
+                reply.extra["term"] = term.term
+                already |= composed.expanded_terms
+            else:
+                reply = Reply(text=definition, status=statuses.GLOSSARY, buttons=list(FEEDBACK_BUTTONS),
+                              extra={"term": term.term})
             send(dispatcher, reply)
-            expanded = set(tracker.get_slot("expanded_terms") or []) | {term.term}
-            return [*reply_events(reply), SlotSet("expanded_terms", sorted(expanded))]
+            return [*reply_events(reply), SlotSet("expanded_terms", sorted(already)), SlotSet("last_question", text)]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -283,7 +299,12 @@ class ActionChooseCouncil(Action):
 # ----- "what should my child get?" ---------------------------------------------------------------
 
 class ActionPrepareOap(Action):
-    """Fill what the first message already says (age, need) so the flow asks only the rest."""
+    """Fill what the first message already says (age, need) so the flow asks only the rest.
+
+    When the message already names the phase or the need ("my 6 year old struggles with
+    reading"), the answer comes at once for what it says (the rest taken as "any"), with
+    buttons to narrow it down: a parent is not asked what they have just said.
+    """
 
     def name(self) -> str:
         return "action_prepare_oap"
@@ -293,11 +314,11 @@ class ActionPrepareOap(Action):
             text = latest_text(tracker)
             phase = parse_phase(text)
             need = parse_need(text)
-            return [
-                SlotSet("child_phase", phase if phase not in (None, ANY) else None),
-                SlotSet("need_area", need if need not in (None, ANY) else None),
-                SlotSet("last_question", text),
-            ]
+            phase = phase if phase not in (None, ANY) else None
+            need = need if need not in (None, ANY) else None
+            if phase or need:
+                phase, need = phase or ANY, need or ANY
+            return [SlotSet("child_phase", phase), SlotSet("need_area", need), SlotSet("last_question", text)]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -358,8 +379,17 @@ class ActionOapAnswer(Action):
         def run() -> list[EventType]:
             phase = tracker.get_slot("child_phase")
             need = tracker.get_slot("need_area")
+            question = tracker.get_slot("last_question") or ""
             reply = guided_answer(answerer(), None if phase == ANY else phase, None if need == ANY else need,
                                   council=council_filter(tracker))
+            offer = referral_signals(question)
+            if offer and reply.status == statuses.ANSWERED:
+                c = council_info()
+                reply.status = statuses.ANSWERED_OFFER_REFERRAL
+                reply.text += (f"\n\nIt sounds as if the help your child needs may not be in place. I can ask "
+                               f"{c.name}'s {c.spa.name} to contact you about it. Would you like that?")
+                reply.buttons = [REFER_ME, *reply.buttons]
+                reply.extra.update({"offer": "referral", "referral_signals": offer})
             send(dispatcher, reply)
             return [*reply_events(reply), *[SlotSet(s, None) for s in OAP_SLOTS]]
 
