@@ -10,6 +10,8 @@ documents do not answer (each returns the reason, which the reply's `custom` car
                payments") appears, in some form, in the evidence;
   time         "how long / deadline / how many weeks" needs a sentence with a time span that
                shares a word with the question;
+  amount       "how much is / what rate" needs a sentence with a sum of money (or "free")
+               that shares a word with the question;
   procedure    "how do I apply / appeal / request / complain" needs a sentence that tells a
                reader how (you can, parents can, contact, ask, request, write, the form...).
 """
@@ -32,6 +34,8 @@ _TIME_SPAN = re.compile(
     r"|\bby \d{1,2} (january|february|march|april|may|june|july|august|september|october|november|december)\b"
 )
 _TIME_WORDS = {"day", "week", "month", "year", "term", "long", "ago", "time", "deadlin", "limit", "soon", "wait", "take"}
+_AMOUNT_QUESTION = re.compile(r"\b(how much (is|are|does|do|will|would|money|can)|what rate|how much a week|what does it cost)\b")
+_AMOUNT = re.compile(r"£\s?\d|\b\d+(\.\d+)? ?(pounds|per cent|%)|\b(free|no charge|costs? nothing|nothing to pay|means[- ]tested)\b")
 _PROCEDURE_QUESTION = re.compile(
     r"\bhow (do|can|should|would) (i|we|you|parents|a parent) (go about )?(apply|ask|request|appeal|complain|challenge)\b"
     r"|\bhow to (apply|appeal|request|complain|challenge)\b|\bwhere (do|can) (i|we) (apply|appeal|complain)\b"
@@ -94,6 +98,10 @@ def check(question: str, passages: list[Passage], glossary=None) -> str | None:
         timed = [s for s in sentences if _TIME_SPAN.search(s.lower())]
         if not any(content & set(bm25_tokens(s)) for s in timed):
             return "time"
+    if _AMOUNT_QUESTION.search(lowered):
+        priced = [s for s in sentences if _AMOUNT.search(s.lower())]
+        if not any(content & set(bm25_tokens(s)) for s in priced):
+            return "amount"
     match = _PROCEDURE_QUESTION.search(lowered)
     if match:
         verb = _PROCEDURE_VERB.search(match.group(0))
