@@ -8,6 +8,13 @@ finds no risk but the classifier guessed a safeguarding intent (it learns them f
 examples), the guess is replaced by `ask_question`: the hand-written check is the authority,
 so a near-miss ("dying to know...") is answered, not escalated.
 
+Two more deterministic corrections, because a wrong guess there loses what a parent typed:
+`stop` and `delete_conversation` need their own words (stop, cancel, quit, never mind, delete,
+forget...). The classifier once took an email address typed into the referral form for "stop";
+without those words the guess becomes `nlu_fallback`, which the form reads as the answer to its
+question (and which is treated as a question outside a form). A short message that is only a
+cancel word ("cancel", "stop!", "never mind") is `stop` whatever the classifier said.
+
 Button payloads ("/affirm") carry their intent already and are left alone.
 """
 
@@ -24,10 +31,21 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.safeguarding import assess
 
+import re
+
 CRISIS_INTENT = "safeguarding_crisis"
 URGENT_INTENT = "safeguarding_urgent"
 SAFEGUARDING_INTENTS = (CRISIS_INTENT, URGENT_INTENT)
 DEFAULT_INTENT = "ask_question"
+FALLBACK_INTENT = "nlu_fallback"
+STOP_INTENT = "stop"
+DELETE_INTENT = "delete_conversation"
+_STOP_WORDS = re.compile(
+    r"\b(stop|cancel\w*|quit|exit|end|never ?mind|nevermind|forget (it|that|this)|leave (it|this)|"
+    r"no longer|don'?t want|do not want|not now|abort|finish|enough|scrap|changed? my mind|anymore|any more|"
+    r"halt|forget about|back out|get me out|take me back|another time|later)\b", re.I)
+_ONLY_STOP = re.compile(r"^\s*(stop|cancel|quit|exit|never ?mind|forget it|cancel (it|this|that|the form))\s*[.!]*\s*$", re.I)
+_DELETE_WORDS = re.compile(r"\b(delet\w*|wipe|eras\w*|remov\w*|forget|clear\w*|get rid|keep)\b", re.I)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -48,11 +66,18 @@ class SafeguardingOverride(GraphComponent):
             if text.startswith("/"):
                 continue
             assessment = assess(text)
+            guessed = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if assessment.at_risk:
                 name = CRISIS_INTENT if assessment.tier == "crisis" else URGENT_INTENT
                 self._set_intent(message, name)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in SAFEGUARDING_INTENTS:
+            elif guessed in SAFEGUARDING_INTENTS:
                 self._set_intent(message, DEFAULT_INTENT)
+            elif _ONLY_STOP.match(text):
+                self._set_intent(message, STOP_INTENT)
+            elif guessed == STOP_INTENT and not _STOP_WORDS.search(text):
+                self._set_intent(message, FALLBACK_INTENT)
+            elif guessed == DELETE_INTENT and not _DELETE_WORDS.search(text):
+                self._set_intent(message, FALLBACK_INTENT)
         return messages
 
     @staticmethod

@@ -172,3 +172,15 @@ def test_delete_conversation(conversation: Conversation):
     conversation.say("what is an EHCP")
     turn = conversation.say("please delete my conversation")
     assert turn.status == "conversation_deleted" and turn.customs[0]["delete_conversation"] is True
+
+
+def test_an_email_address_in_the_form_is_taken_as_the_answer(conversation: Conversation):
+    # the classifier once read an email address as "stop"; the deterministic corrections stop that
+    conversation.say("i want to make a referral")
+    conversation.say("yes")
+    conversation.say("Sam Example")
+    conversation.say("email")
+    turn = conversation.say("sam@example.org")
+    assert turn.status == "referral_in_progress" and turn.customs[-1]["step"] == "child_age"
+    turn = conversation.say("cancel")
+    assert turn.status == "referral_cancelled"
