@@ -79,7 +79,8 @@ eval-retrieval: $(VENV)/.installed
 	$(PY) -m knowledge_base.evaluate --corpus $(CORPUS) --gold $(GOLD) --out $(OUT)
 
 eval-dialogue: setup train
-	$(PY) -m bot.evaluate --corpus $(CORPUS) --gold $(GOLD) --safeguarding $(SAFEGUARDING) --model $(MODEL) --out $(DIALOGUE_OUT)
+	$(PY) -m bot.evaluate --corpus $(CORPUS) --gold $(GOLD) --safeguarding $(SAFEGUARDING) --model $(MODEL) \
+		--out $(if $(filter command line environment,$(origin OUT)),$(OUT),$(DIALOGUE_OUT))
 
 eval-sample: index
 	$(PY) -m knowledge_base.evaluate --index $(INDEX) --gold knowledge_base/eval/sample_council_gold.jsonl --out var/eval/sample_council.json
