@@ -8,6 +8,7 @@ message with the SPA's phone and email instead of silence. Nothing here logs mes
 from __future__ import annotations
 
 import logging
+import re
 import time
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -382,6 +383,10 @@ class ActionOapAnswer(Action):
             question = tracker.get_slot("last_question") or ""
             reply = guided_answer(answerer(), None if phase == ANY else phase, None if need == ANY else need,
                                   council=council_filter(tracker))
+            if reply.status == statuses.NOT_IN_DOCUMENTS and question:
+                # no ordinarily-available-provision guidance here: answer the question as asked
+                events = answer_question(question, tracker, dispatcher)
+                return [*events, *[SlotSet(s, None) for s in OAP_SLOTS]]
             offer = referral_signals(question)
             if offer and reply.status == statuses.ANSWERED:
                 c = council_info()
@@ -464,6 +469,9 @@ class ActionHumanContacts(Action):
 
     def run(self, dispatcher, tracker, domain):
         def run() -> list[EventType]:
+            text = latest_text(tracker)
+            if looks_like_send_question(text) and not PERSON_WORDS.search(text):
+                return answer_question(text, tracker, dispatcher)
             c = council_info()
             reply = Reply(
                 text="\n".join([
@@ -843,6 +851,37 @@ def _bot_challenge(tracker: Tracker) -> Reply:
     )
 
 
+PERSON_WORDS = re.compile(r"\b(person|someone|somebody|human|talk|speak|chat|call me|ring me|phone me|contact me|advisor|adviser)\b", re.I)
+
+
+def looks_like_send_question(text: str) -> bool:
+    """A message that names SEND terms and asks something, whatever the classifier thought."""
+    return bool(glossary().find_terms(text)) and ("?" in text or text.lower().startswith(("what", "how", "is ", "can ", "do ", "does ", "who", "why", "when", "wat", "whats")))
+
+
+class ActionOutOfScope(Action):
+    """Out of scope only when the documents do not answer it: a misread SEND question is answered."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher, tracker, domain):
+        def run() -> list[EventType]:
+            text = latest_text(tracker)
+            if not needs_council_choice(tracker):
+                composed = answerer().answer(text, council=council_filter(tracker),
+                                             already_expanded=set(tracker.get_slot("expanded_terms") or []))
+                if composed.reply.status in (statuses.ANSWERED, statuses.ANSWERED_OFFER_REFERRAL):
+                    send(dispatcher, composed.reply)
+                    return [*reply_events(composed.reply), SlotSet("expanded_terms", sorted(composed.expanded_terms)),
+                            SlotSet("last_question", text)]
+            reply = _out_of_scope(tracker)
+            send(dispatcher, reply)
+            return reply_events(reply)
+
+        return guarded(self.name(), run, dispatcher)
+
+
 def _out_of_scope(tracker: Tracker) -> Reply:
     c = council_info()
     return Reply(
@@ -880,7 +919,6 @@ ActionGreet = _simple("action_greet", _greet)
 ActionGoodbye = _simple("action_goodbye", _goodbye)
 ActionThanks = _simple("action_thanks", _thanks)
 ActionBotChallenge = _simple("action_bot_challenge", _bot_challenge)
-ActionOutOfScope = _simple("action_out_of_scope", _out_of_scope)
 ActionFeedback = _simple("action_feedback", _feedback)
 ActionAcknowledge = _simple("action_acknowledge", _acknowledge)
 

@@ -67,18 +67,22 @@ def missing_terms(question: str, passages: list[Passage], glossary) -> list[str]
     if glossary is None:
         return []
     evidence = " ".join(p.text for p in passages).lower()
-    evidence_stems = set(bm25_tokens(evidence))
+    evidence_terms = set(bm25_tokens(evidence))
     missing = []
     for _, _, term in glossary.find_terms(question):
         forms = {f for f in term.forms} | ({term.expansion} if term.expansion else set())
         forms |= {m[0] for m in term.meanings}
-        stems = [{t for t in bm25_tokens(f) if "_" not in t} for f in forms if f]
-        stems = [s for s in stems if s]
-        if not stems:
-            continue  # "1:1" and the like: nothing to look for
-        # Present when every word of one of its forms is in the evidence ("refused to assess"
-        # counts for "refusal to assess"; "DLA" needs "DLA" or "disability living allowance").
-        if not any(s <= evidence_stems for s in stems):
+        wanted = []
+        for form in forms:
+            tokens = bm25_tokens(form or "")
+            words = [t for t in tokens if "_" not in t]
+            if words:
+                # An abbreviation's full name must appear as a phrase ("disability living
+                # allowance", not the three words scattered over a report); a descriptive term
+                # ("SEN support plan") only needs its words.
+                phrase = term.expansion and len(words) > 1
+                wanted.append({t for t in tokens if "_" in t} if phrase else set(words))
+        if wanted and not any(w <= evidence_terms for w in wanted):
             missing.append(term.term)
     return sorted(set(missing))
 

@@ -13,12 +13,28 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import threading
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 
 KEEP_ALIVE_TIMEOUT_S = 120
+RETRY_INTERVAL_S = float(os.environ.get("REFERRAL_RETRY_SECONDS", 60))
+
+
+def retry_undelivered_referrals(stop: threading.Event) -> None:
+    """Every minute, post the referrals the service has not yet acknowledged (ADR 0007)."""
+    from actions import actions
+
+    log = logging.getLogger("actions.referrals")
+    while not stop.wait(RETRY_INTERVAL_S):
+        try:
+            delivered = actions.referral_client().deliver_pending()
+            if delivered:
+                log.info("delivered %d pending referral(s)", delivered)
+        except Exception:  # keep retrying; the outbox keeps them safe meanwhile
+            log.exception("retrying pending referrals failed")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,6 +55,8 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(executor, cors_origins=[])
     app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_TIMEOUT_S
     logging.getLogger("actions").info("action server listening on %s:%d", args.host, args.port)
+    stop = threading.Event()
+    threading.Thread(target=retry_undelivered_referrals, args=(stop,), daemon=True, name="referral-retry").start()
     app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
 
 

@@ -28,7 +28,7 @@ def test_a_named_term_present_in_another_form_is_not_missing():
 
 
 def test_time_questions_need_a_time_span_about_the_subject():
-    vague = _passages("Assessments for EHC plans were often delayed and parents were frustrated.")
+    vague = _passages("EHC needs assessments were often delayed and parents were frustrated.")
     assert check("how long does the council have to finish an EHC needs assessment", vague, GLOSSARY) == "time"
     timed = _passages("The council must decide whether to carry out an assessment within 6 weeks.")
     assert check("how long does the council have to decide on an assessment", timed, GLOSSARY) is None

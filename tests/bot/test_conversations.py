@@ -184,3 +184,40 @@ def test_an_email_address_in_the_form_is_taken_as_the_answer(conversation: Conve
     assert turn.status == "referral_in_progress" and turn.customs[-1]["step"] == "child_age"
     turn = conversation.say("cancel")
     assert turn.status == "referral_cancelled"
+
+
+def test_a_referral_made_while_the_service_is_down_is_delivered_later(sample_index, tmp_path, referral_inbox):
+    """The action server keeps the referral in its outbox and posts it once the service answers."""
+    import socket
+    import time
+    from http.server import ThreadingHTTPServer
+
+    from bot.stack import running_stack
+    from tests.bot.conftest import MODEL, REFERRAL_SECRET, ReferralInbox, require_model
+
+    require_model()
+    with socket.socket() as sock:  # a port with nothing listening yet
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"REFERRAL_SERVICE_URL": f"http://127.0.0.1:{port}", "REFERRAL_SERVICE_SECRET": REFERRAL_SECRET,
+           "REFERRAL_RETRY_SECONDS": "1"}
+    with running_stack(MODEL, sample_index, workdir=tmp_path, env=env) as stack:
+        conversation = Conversation(stack)
+        for message in ["i want to make a referral", "yes", "Sam Example", "phone", "07700 900123", "7", "skip",
+                        "Nothing is in place at school.", "urgent"]:
+            conversation.say(message)
+        done = conversation.say("yes")
+        assert done.status == "referral_submitted" and done.customs[0]["delivered"] is False
+        reference = done.customs[0]["reference"]
+        assert reference in done.text
+        server = ThreadingHTTPServer(("127.0.0.1", port), ReferralInbox)  # the service comes back
+        import threading
+
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any(r["reference"] == reference for r in ReferralInbox.received):
+                time.sleep(0.5)
+        finally:
+            server.shutdown()
+    assert [r["urgency"] for r in ReferralInbox.received if r["reference"] == reference] == ["urgent"]
