@@ -92,7 +92,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.search_latency --out var/bench/search_latency.json
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check ingest knowledge_base tests bench
+	$(PY) -m ruff check ingest knowledge_base actions bot tests bench
 
 clean:
 	rm -rf var knowledge_base/sample_council/generated

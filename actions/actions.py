@@ -10,16 +10,24 @@ from __future__ import annotations
 import logging
 import re
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, Restarted, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import (
+    ActiveLoop,
+    AllSlotsReset,
+    EventType,
+    Restarted,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import statuses
+from actions import statuses, validation
 from actions.answer import Answerer
 from actions.council import CouncilInfo, load_council
 from actions.oap import ANY, guided_answer, need_buttons, parse_need, parse_phase, phase_buttons
@@ -28,9 +36,8 @@ from actions.replies import FEEDBACK_BUTTONS, NO_THANKS, REFER_ME, TALK_TO_SOMEO
 from actions.safeguarding import Assessment, assess
 from actions.scrub import install_log_scrubbing, scrub
 from actions.services import ServiceFinder
-from actions.signals import referral_signals
 from actions.settings import Settings
-from actions import validation
+from actions.signals import referral_signals
 
 log = logging.getLogger("actions")
 install_log_scrubbing()
@@ -265,6 +272,8 @@ class ActionFindService(Action):
             if needs_council_choice(tracker):
                 return ask_council(dispatcher, text)
             reply = service_finder().find(text, council=council_filter(tracker))
+            if reply.status == statuses.NOT_IN_DOCUMENTS:
+                return answer_question(text, tracker, dispatcher)  # no directory entry: the pages may answer
             send(dispatcher, reply)
             return [*reply_events(reply), SlotSet("last_question", text)]
 
@@ -782,7 +791,7 @@ class ActionSubmitReferral(Action):
                 concern_summary=tracker.get_slot("concern_summary"),
                 urgency=urgency,
                 consent={"given": True, "wording": CONSENT_WORDING,
-                         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                         "at": datetime.now(UTC).isoformat(timespec="seconds"),
                          "conversation_id": tracker.sender_id},
                 transcript=transcript(tracker),
             )
@@ -851,7 +860,7 @@ def _bot_challenge(tracker: Tracker) -> Reply:
     )
 
 
-PERSON_WORDS = re.compile(r"\b(person|someone|somebody|human|talk|speak|chat|call me|ring me|phone me|contact me|advisor|adviser)\b", re.I)
+PERSON_WORDS = re.compile(r"\b(person|someone|somebody|human|talk|speak|chat|call me|ring me|phone me|contact me|advisor|adviser)\b", re.IGNORECASE)
 
 
 def looks_like_send_question(text: str) -> bool:

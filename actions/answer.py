@@ -19,10 +19,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from actions import statuses
-from actions import guard
+from actions import guard, statuses
 from actions.council import CouncilInfo
-from actions.replies import FEEDBACK_BUTTONS, NO_THANKS, REFER_ME, TALK_TO_SOMEONE, Reply, source_json
+from actions.replies import (
+    FEEDBACK_BUTTONS,
+    NO_THANKS,
+    REFER_ME,
+    TALK_TO_SOMEONE,
+    Reply,
+    source_json,
+)
 from actions.signals import referral_signals
 from knowledge_base.retriever import Retriever
 from knowledge_base.text import bm25_tokens, prepare_query
@@ -39,11 +45,11 @@ RELATIVE_SENTENCE_FLOOR = 0.5  # a further sentence must score at least this sha
 # catches most of the gaps that a lower threshold lets through (docs/dialogue.md has the sweep).
 ANSWER_THRESHOLD = 0.4
 
-_SAMPLE_NOTICE = re.compile(r"sample content|fictional council|written to demonstrate|not advice from a real", re.I)
-_TIME_QUESTION = re.compile(r"\b(how long|how many (weeks|days|months)|when|deadline|time ?scale|time ?limit|by what date|how soon)\b", re.I)
-_TIME_WORDS = re.compile(r"\b(\d+|six|sixteen|twenty|fifteen|two|one)\s*(working )?(weeks?|days?|months?|years?)\b|\b\d{1,2} (january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
-_COST_QUESTION = re.compile(r"\b(how much|cost|costs|pay|price|free|charge|fee)\b", re.I)
-_COST_WORDS = re.compile(r"£\s?\d|\b(free|no charge|costs? nothing|means[- ]tested|funded)\b", re.I)
+_SAMPLE_NOTICE = re.compile(r"sample content|fictional council|written to demonstrate|not advice from a real", re.IGNORECASE)
+_TIME_QUESTION = re.compile(r"\b(how long|how many (weeks|days|months)|when|deadline|time ?scale|time ?limit|by what date|how soon)\b", re.IGNORECASE)
+_TIME_WORDS = re.compile(r"\b(\d+|six|sixteen|twenty|fifteen|two|one)\s*(working )?(weeks?|days?|months?|years?)\b|\b\d{1,2} (january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
+_COST_QUESTION = re.compile(r"\b(how much|cost|costs|pay|price|free|charge|fee)\b", re.IGNORECASE)
+_COST_WORDS = re.compile(r"£\s?\d|\b(free|no charge|costs? nothing|means[- ]tested|funded)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 _SPLIT_LIST = re.compile(r"(?:(?<=[.!?:;])|^)\s+-\s+")
 

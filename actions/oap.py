@@ -54,7 +54,7 @@ _NEED_WORDS = {
     "semh": r"\b(feel\w*|emotion\w*|anxi\w*|anxious|worr\w*|behaviou?r\w*|angry|anger|meltdown\w*|mental health|adhd|upset|school avoidance|ebsa|friendships?)\b",
     "sensory_physical": r"\b(hear\w*|deaf|sight|vision|visual\w*|see|blind|sensory|noise|movement|physical|wheelchair|motor|co-?ordination|dyspraxi\w*|dcd|handwriting|toilet\w*)\b",
 }
-SKIP_WORDS = re.compile(r"\b(skip|not sure|dont know|don'?t know|no idea|any|all|general|unsure|pass)\b", re.I)
+SKIP_WORDS = re.compile(r"\b(skip|not sure|dont know|don'?t know|no idea|any|all|general|unsure|pass)\b", re.IGNORECASE)
 
 
 def phase_for_age(age: int) -> str:

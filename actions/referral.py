@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -51,7 +51,7 @@ class Referral:
     consent: dict
     transcript: list[dict] = field(default_factory=list)
     reference: str = field(default_factory=new_reference)
-    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     source: str = "assistant"
 
     def to_json(self) -> dict:
@@ -109,12 +109,12 @@ class ReferralOutbox:
         with self._lock, self._connect() as db:
             db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ? WHERE reference = ?",
-                (datetime.now(timezone.utc).isoformat(timespec="seconds") if delivered else None, error, reference),
+                (datetime.now(UTC).isoformat(timespec="seconds") if delivered else None, error, reference),
             )
 
     def delete_older_than(self, days: int) -> int:
         """Retention: delivered referrals older than `days` leave the local outbox."""
-        cutoff = datetime.fromtimestamp(time.time() - days * 86400, timezone.utc).isoformat(timespec="seconds")
+        cutoff = datetime.fromtimestamp(time.time() - days * 86400, UTC).isoformat(timespec="seconds")
         with self._lock, self._connect() as db:
             cursor = db.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND created_at < ?", (cutoff,))
             return cursor.rowcount

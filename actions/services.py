@@ -23,10 +23,10 @@ MAX_SERVICES = 3
 STALE_AFTER_DAYS = 365
 
 _AGE = re.compile(
-    r"\b(?:aged?\s*(\d{1,2})|(\d{1,2})\s*(?:-|\s)?(?:yo|y/o|yrs?|years?)(?:\s*-?\s*olds?)?)\b", re.I
+    r"\b(?:aged?\s*(\d{1,2})|(\d{1,2})\s*(?:-|\s)?(?:yo|y/o|yrs?|years?)(?:\s*-?\s*olds?)?)\b", re.IGNORECASE
 )
-_FIELD = re.compile(r"^(Phone|Email|Website):\s*(.+)$", re.M)
-_AGES_LINE = re.compile(r"^Ages? .+$", re.M)
+_FIELD = re.compile(r"^(Phone|Email|Website):\s*(.+)$", re.MULTILINE)
+_AGES_LINE = re.compile(r"^Ages? .+$", re.MULTILINE)
 
 
 def child_age(text: str) -> int | None:

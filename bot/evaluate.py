@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     results = score(gold, gold_replies, safeguarding, safe_replies)
     if args.per_message:
         results["per_message"] = {
-            **{q["id"]: {"expected": q["behaviour"], "status": c.get("status")} for q, c in zip(gold, gold_replies)},
+            **{q["id"]: {"expected": q["behaviour"], "status": c.get("status"),
+                         "cited_gold": any(_overlaps(s, q.get("doc"), q.get("lines") or []) for s in c.get("sources") or [])}
+               for q, c in zip(gold, gold_replies)},
             **{m["id"]: {"risk": m["risk"], "status": c.get("status")} for m, c in zip(safeguarding, safe_replies)},
         }
     text = json.dumps(results, indent=2)

@@ -20,7 +20,8 @@ Button payloads ("/affirm") carry their intent already and are left alone.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,8 +31,6 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.safeguarding import assess
-
-import re
 
 CRISIS_INTENT = "safeguarding_crisis"
 URGENT_INTENT = "safeguarding_urgent"
@@ -43,9 +42,9 @@ DELETE_INTENT = "delete_conversation"
 _STOP_WORDS = re.compile(
     r"\b(stop|cancel\w*|quit|exit|end|never ?mind|nevermind|forget (it|that|this)|leave (it|this)|"
     r"no longer|don'?t want|do not want|not now|abort|finish|enough|scrap|changed? my mind|anymore|any more|"
-    r"halt|forget about|back out|get me out|take me back|another time|later)\b", re.I)
-_ONLY_STOP = re.compile(r"^\s*(stop|cancel|quit|exit|never ?mind|forget it|cancel (it|this|that|the form))\s*[.!]*\s*$", re.I)
-_DELETE_WORDS = re.compile(r"\b(delet\w*|wipe|eras\w*|remov\w*|forget|clear\w*|get rid|keep)\b", re.I)
+    r"halt|forget about|back out|get me out|take me back|another time|later)\b", re.IGNORECASE)
+_ONLY_STOP = re.compile(r"^\s*(stop|cancel|quit|exit|never ?mind|forget it|cancel (it|this|that|the form))\s*[.!]*\s*$", re.IGNORECASE)
+_DELETE_WORDS = re.compile(r"\b(delet\w*|wipe|eras\w*|remov\w*|forget|clear\w*|get rid|keep)\b", re.IGNORECASE)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -53,14 +52,14 @@ class SafeguardingOverride(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SafeguardingOverride":
+    ) -> SafeguardingOverride:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if text.startswith("/"):
@@ -74,9 +73,7 @@ class SafeguardingOverride(GraphComponent):
                 self._set_intent(message, DEFAULT_INTENT)
             elif _ONLY_STOP.match(text):
                 self._set_intent(message, STOP_INTENT)
-            elif guessed == STOP_INTENT and not _STOP_WORDS.search(text):
-                self._set_intent(message, FALLBACK_INTENT)
-            elif guessed == DELETE_INTENT and not _DELETE_WORDS.search(text):
+            elif guessed == STOP_INTENT and not _STOP_WORDS.search(text) or guessed == DELETE_INTENT and not _DELETE_WORDS.search(text):
                 self._set_intent(message, FALLBACK_INTENT)
         return messages
 

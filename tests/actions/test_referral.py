@@ -8,7 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from actions.referral import REFERENCE_ALPHABET, Referral, ReferralClient, ReferralOutbox, new_reference
+from actions.referral import (
+    REFERENCE_ALPHABET,
+    Referral,
+    ReferralClient,
+    ReferralOutbox,
+    new_reference,
+)
 
 SECRET = "test-secret"
 
@@ -17,7 +23,7 @@ class _Service(BaseHTTPRequestHandler):
     received: list = []
     status = 201
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         if self.headers.get("Authorization") != f"Bearer {SECRET}":
             self.send_response(401)

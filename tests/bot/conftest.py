@@ -34,7 +34,7 @@ def require_model() -> Path:
 class ReferralInbox(BaseHTTPRequestHandler):
     received: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         ok = self.headers.get("Authorization") == f"Bearer {REFERRAL_SECRET}"
         if ok:
