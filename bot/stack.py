@@ -176,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "var/run")
     args = parser.parse_args(argv)
+
+    def stop_on_signal(signum, frame):  # Ctrl-C, `kill` and a closed terminal all stop both servers
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop_on_signal)
     print(f"Starting the action server (:{args.action_port}) and Rasa (:{args.rasa_port}); this takes about a minute...")
     with running_stack(args.model, args.index, workdir=args.workdir, tracker_url=os.environ.get("TRACKER_DATABASE_URL"),
                        rasa_port=args.rasa_port, action_port=args.action_port) as stack:
