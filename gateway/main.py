@@ -1,0 +1,155 @@
+"""The gateway: the product's one front door (FastAPI).
+
+    python -m gateway            # or: uvicorn gateway.main:create_app --factory
+
+Parents' widget: POST /api/chat, GET /api/search, /api/glossary. The action server: POST
+/api/referrals. SPA staff: /spa/. Operations: /healthz, /readyz, /metrics.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from contextlib import asynccontextmanager
+from functools import lru_cache
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway.api.routes import chat, health, lookup
+from gateway.observability import REJECTED, configure_logging, request_id_var
+from gateway.services.rasa import RasaClient
+from gateway.services.ratelimit import RateLimiter
+from gateway.settings import Settings, get_settings
+
+log = logging.getLogger("gateway")
+
+
+def _security_headers(settings: Settings) -> dict[str, str]:
+    ancestors = " ".join(settings.frame_ancestors)
+    return {
+        "Content-Security-Policy": (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+
+
+def _readable_validation_error(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return "Please check what was sent. " + "; ".join(parts)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.stop = threading.Event()
+        yield
+        app.state.stop.set()
+        await app.state.rasa.aclose()
+
+    app = FastAPI(title="Local offer assistant gateway", version="0.1.0", lifespan=lifespan,
+                  description="The front door of the local offer assistant: chat, lookup, referrals, SPA pages.")
+    app.state.settings = settings
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
+    app.state.rate_limiter = RateLimiter(settings.redis_url)
+    app.state.last_questions = chat.LastQuestions()
+    app.state.spa_contact = _spa_contact(settings)
+    app.state.retriever = lru_cache(maxsize=1)(lambda: _open_retriever(settings))
+    app.state.glossary = _glossary
+    app.state.record_gap = lambda kind, question, reason: _record_gap(settings, kind, question, reason)
+
+    app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
+    headers = _security_headers(settings)
+
+    @app.middleware("http")
+    async def front_door(request: Request, call_next):
+        request_id = request.headers.get("X-Request-ID", "")[:64] or secrets.token_hex(8)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            length = request.headers.get("content-length")
+            if length and (not length.isdigit() or int(length) > settings.max_body_bytes):
+                REJECTED.labels("body_too_large").inc()
+                response = JSONResponse(status_code=413, content={
+                    "detail": "That request is too large. Please send a shorter message."})
+            else:
+                try:
+                    response = await call_next(request)
+                except Exception:
+                    log.exception("unhandled error")
+                    response = JSONResponse(status_code=500, content={
+                        "detail": "Sorry, something went wrong on our side. Please try again."})
+            response.headers.update(headers)
+            response.headers["X-Request-ID"] = request_id
+            log.info("request", extra={"method": request.method, "path": request.url.path,
+                                       "status": response.status_code,
+                                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+            return response
+        finally:
+            request_id_var.reset(token)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        REJECTED.labels("invalid").inc()
+        return JSONResponse(status_code=422, content={"detail": _readable_validation_error(exc)})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else "That request could not be handled."
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+
+    app.include_router(chat.router)
+    app.include_router(lookup.router)
+    app.include_router(health.router)
+    return app
+
+
+def _spa_contact(settings: Settings) -> dict:
+    from actions.council import load_council
+
+    spa = load_council(settings.contacts_path).spa
+    return {"name": spa.name, "phone": spa.phone, "email": spa.email}
+
+
+def _open_retriever(settings: Settings):
+    from knowledge_base.retriever import Retriever
+
+    return Retriever.open(settings.index_path)
+
+
+@lru_cache(maxsize=1)
+def _glossary():
+    from actions.glossary import Glossary
+
+    return Glossary.load()
+
+
+def _record_gap(settings: Settings, kind: str, question: str, reason: str | None) -> None:
+    """Store a content gap for the council's report; scrubbed, never blocking the parent's turn."""
+    from actions.scrub import scrub
+    from gateway.db import session_scope
+    from gateway.models import ContentGap
+
+    try:
+        with session_scope(settings.database_url) as session:
+            session.add(ContentGap(council=settings.council, kind=kind, question=scrub(question)[:1000],
+                                   reason=(reason or "")[:120] or None))
+    except Exception:
+        log.exception("could not record a content gap")
