@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.bot.conftest import Conversation
+from tests.stack_fixtures import Conversation
 
 pytestmark = pytest.mark.slow
 
@@ -193,7 +193,7 @@ def test_a_referral_made_while_the_service_is_down_is_delivered_later(sample_ind
     from http.server import ThreadingHTTPServer
 
     from bot.stack import running_stack
-    from tests.bot.conftest import MODEL, REFERRAL_SECRET, ReferralInbox, require_model
+    from tests.stack_fixtures import MODEL, REFERRAL_SECRET, ReferralInbox, require_model
 
     require_model()
     with socket.socket() as sock:  # a port with nothing listening yet

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.bot.conftest import require_model
+from tests.stack_fixtures import require_model
 from tests.conftest import REPO_ROOT
 
 RASA = REPO_ROOT / ".venv-rasa/bin/rasa"
