@@ -30,8 +30,16 @@ def merge_messages(entries: list[dict]) -> list[dict]:
 class RasaClient:
     def __init__(self, base_url: str, timeout_s: float) -> None:
         self.base_url = base_url.rstrip("/")
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=2.0),
-                                        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+        self.timeout_s = timeout_s
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """A pooled client, opened again if a server shutdown closed it."""
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout_s, connect=2.0),
+                                             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+        return self._client
 
     async def turn(self, session_id: str, message: str) -> list[dict]:
         try:
@@ -57,4 +65,5 @@ class RasaClient:
             pass
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
