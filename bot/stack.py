@@ -65,6 +65,7 @@ def endpoints_yaml(action_port: int, tracker_db: Path | None, tracker_url: str |
 class Stack:
     rasa_url: str
     action_url: str
+    gateway_url: str | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     started_s: dict[str, float] = field(default_factory=dict)
@@ -118,6 +119,11 @@ def start_rasa(model: Path, port: int, endpoints: Path, env: dict[str, str], log
     )
 
 
+def start_gateway(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen([str(PYTHON), "-m", "gateway"], cwd=REPO_ROOT, env={**env, "GATEWAY_PORT": str(port)},
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
 def base_env(index: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
@@ -142,17 +148,28 @@ def running_stack(
     tracker_url: str | None = None,
     rasa_port: int | None = None,
     action_port: int | None = None,
+    gateway_port: int | None = None,
+    with_gateway: bool = False,
     timeout: float = START_TIMEOUT_S,
 ):
-    """Both servers running on loopback for the duration of the `with` block."""
+    """The servers running on loopback for the duration of the `with` block (Rasa and the
+    action server; with `with_gateway`, the gateway too, which then receives the referrals)."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="local-offer-stack-"))
     workdir.mkdir(parents=True, exist_ok=True)
     action_port = action_port or free_port()
     rasa_port = rasa_port or free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(endpoints_yaml(action_port, workdir / "tracker.db", tracker_url))
-    environment = base_env(index, {"REFERRAL_OUTBOX": str(workdir / "outbox.sqlite3"), **(env or {})})
-    stack = Stack(rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}")
+    extra = {"REFERRAL_OUTBOX": str(workdir / "outbox.sqlite3")}
+    gateway_url = None
+    if with_gateway:
+        gateway_port = gateway_port or free_port()
+        gateway_url = f"http://127.0.0.1:{gateway_port}"
+        extra.update({"REFERRAL_SERVICE_URL": gateway_url, "GATEWAY_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+                      "GATEWAY_ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}"})
+    environment = base_env(index, {**extra, **(env or {})})
+    stack = Stack(rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
+                  gateway_url=gateway_url)
     try:
         stack.logs["actions"] = workdir / "actions.log"
         started = time.monotonic()
@@ -161,8 +178,14 @@ def running_stack(
         stack.processes["rasa"] = start_rasa(Path(model).resolve(), rasa_port, endpoints, environment, stack.logs["rasa"])
         _wait(f"{stack.action_url}/health", stack.processes["actions"], stack.logs["actions"], timeout)
         stack.started_s["actions"] = time.monotonic() - started
+        if with_gateway:
+            stack.logs["gateway"] = workdir / "gateway.log"
+            stack.processes["gateway"] = start_gateway(gateway_port, environment, stack.logs["gateway"])
         _wait(f"{stack.rasa_url}/status", stack.processes["rasa"], stack.logs["rasa"], timeout)
         stack.started_s["rasa"] = time.monotonic() - started
+        if with_gateway:
+            _wait(f"{gateway_url}/readyz", stack.processes["gateway"], stack.logs["gateway"], timeout)
+            stack.started_s["gateway"] = time.monotonic() - started
         yield stack
     finally:
         stack.stop()
@@ -174,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, default=Path(os.environ.get("LOCAL_OFFER_INDEX", REPO_ROOT / "var/index/sample_council")))
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", 8000)))
+    parser.add_argument("--no-gateway", action="store_true", help="Rasa and the action server only")
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "var/run")
     args = parser.parse_args(argv)
 
@@ -182,12 +207,18 @@ def main(argv: list[str] | None = None) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, stop_on_signal)
-    print(f"Starting the action server (:{args.action_port}) and Rasa (:{args.rasa_port}); this takes about a minute...")
+    print(f"Starting the action server (:{args.action_port}), Rasa (:{args.rasa_port}) and the gateway "
+          f"(:{args.gateway_port}); this takes about a minute...")
     with running_stack(args.model, args.index, workdir=args.workdir, tracker_url=os.environ.get("TRACKER_DATABASE_URL"),
-                       rasa_port=args.rasa_port, action_port=args.action_port) as stack:
-        print(f"Ready. Rasa REST channel: {stack.rasa_url}/webhooks/rest/webhook (logs in {args.workdir}).")
-        print('Try: curl -s -XPOST localhost:%d/webhooks/rest/webhook -d \'{"sender":"me","message":"what is sen support"}\''
-              % args.rasa_port)
+                       rasa_port=args.rasa_port, action_port=args.action_port, gateway_port=args.gateway_port,
+                       with_gateway=not args.no_gateway) as stack:
+        print(f"Ready (logs in {args.workdir}).")
+        if stack.gateway_url:
+            print(f"Gateway: {stack.gateway_url}  (SPA staff pages: {stack.gateway_url}/spa/, API docs: {stack.gateway_url}/docs)")
+            print(f"Try: curl -s -XPOST {stack.gateway_url}/api/chat -H 'content-type: application/json' "
+                  "-d '{\"message\":\"what is sen support\"}'")
+        else:
+            print(f"Rasa REST channel: {stack.rasa_url}/webhooks/rest/webhook")
         print("Press Ctrl-C to stop.")
         try:
             while all(p.poll() is None for p in stack.processes.values()):

@@ -58,9 +58,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.stop = threading.Event()
+        from starlette.concurrency import run_in_threadpool
+
+        from gateway.db import upgrade_to_head
+        from gateway.services.mailer import start_delivery_thread
+        from gateway.services.retention import run_retention_loop
+
+        stop = threading.Event()
+        if settings.migrate_on_start:
+            await run_in_threadpool(upgrade_to_head, settings.database_url)
+        if settings.background_jobs:
+            start_delivery_thread(settings, stop)  # e-mails referrals, retries failures (the outbox)
+            threading.Thread(target=run_retention_loop, args=(settings, stop), name="retention", daemon=True).start()
         yield
-        app.state.stop.set()
+        stop.set()
         await app.state.rasa.aclose()
 
     app = FastAPI(title="Local offer assistant gateway", version="0.1.0", lifespan=lifespan,
@@ -115,8 +126,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         detail = exc.detail if isinstance(exc.detail, str) else "That request could not be handled."
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
+    from gateway.api.routes import referrals
+    from gateway.spa.routes import router as spa_router
+
     app.include_router(chat.router)
     app.include_router(lookup.router)
+    app.include_router(referrals.router)
+    app.include_router(spa_router)
     app.include_router(health.router)
     return app
 

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     mail_from: str = "local-offer-assistant@brackenmoor.example"
     delivery_retry_s: float = 30.0
     retention_days: int = 90
+    migrate_on_start: bool = True  # apply Alembic migrations when the gateway starts
+    background_jobs: bool = True  # the referral e-mail outbox and the retention job
     staff_lockout_failures: int = 5
     staff_lockout_minutes: int = 15
 
