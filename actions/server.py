@@ -14,13 +14,16 @@ import argparse
 import logging
 import os
 import threading
+import time
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 
 KEEP_ALIVE_TIMEOUT_S = 120
-RETRY_INTERVAL_S = float(os.environ.get("REFERRAL_RETRY_SECONDS", 60))
+RETRY_INTERVAL_S = float(os.environ.get("REFERRAL_RETRY_SECONDS", "60"))
+OUTBOX_RETENTION_DAYS = int(os.environ.get("REFERRAL_OUTBOX_RETENTION_DAYS", "30"))
+DAY_S = 86_400
 
 
 def retry_undelivered_referrals(stop: threading.Event) -> None:
@@ -28,11 +31,17 @@ def retry_undelivered_referrals(stop: threading.Event) -> None:
     from actions import actions
 
     log = logging.getLogger("actions.referrals")
+    last_purge = 0.0
     while not stop.wait(RETRY_INTERVAL_S):
         try:
             delivered = actions.referral_client().deliver_pending()
             if delivered:
                 log.info("delivered %d pending referral(s)", delivered)
+            if time.monotonic() - last_purge > DAY_S:  # retention: delivered ones leave the local copy
+                removed = actions.referral_client().outbox.delete_older_than(OUTBOX_RETENTION_DAYS)
+                last_purge = time.monotonic()
+                if removed:
+                    log.info("removed %d delivered referral(s) from the local outbox", removed)
         except Exception:  # keep retrying; the outbox keeps them safe meanwhile
             log.exception("retrying pending referrals failed")
 

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.api.routes import chat, health, lookup
+from gateway.api.routes.referrals import REFERRAL_MAX_BODY_BYTES
 from gateway.observability import REJECTED, configure_logging, request_id_var
 from gateway.services.rasa import RasaClient
 from gateway.services.ratelimit import RateLimiter
@@ -53,6 +54,7 @@ def _readable_validation_error(exc: RequestValidationError) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    explicit = settings is not None
     settings = settings or get_settings()
     configure_logging()
 
@@ -96,7 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         try:
             length = request.headers.get("content-length")
-            if length and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            # a referral carries its transcript: its route enforces its own, larger limit
+            limit = REFERRAL_MAX_BODY_BYTES if request.url.path == "/api/referrals" else settings.max_body_bytes
+            if length and (not length.isdigit() or int(length) > limit):
                 REJECTED.labels("body_too_large").inc()
                 response = JSONResponse(status_code=413, content={
                     "detail": "That request is too large. Please send a shorter message."})
@@ -107,7 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     log.exception("unhandled error")
                     response = JSONResponse(status_code=500, content={
                         "detail": "Sorry, something went wrong on our side. Please try again."})
-            response.headers.update(headers)
+            for name, value in headers.items():  # a route's own stricter policy (the SPA pages) wins
+                response.headers.setdefault(name, value)
             response.headers["X-Request-ID"] = request_id
             log.info("request", extra={"method": request.method, "path": request.url.path,
                                        "status": response.status_code,
@@ -129,6 +134,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from gateway.api.routes import referrals
     from gateway.spa.routes import router as spa_router
 
+
+    if explicit:  # every route sees the settings the app was made with
+        from gateway.deps import settings_dep
+
+        app.dependency_overrides[settings_dep] = lambda: settings
     app.include_router(chat.router)
     app.include_router(lookup.router)
     app.include_router(referrals.router)

@@ -25,6 +25,7 @@ from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import select
 
+from gateway.observability import REFERRAL_DELIVERY_FAILURES
 from gateway.db import session_scope
 from gateway.models import Referral, utcnow
 from gateway.settings import Settings
@@ -154,6 +155,7 @@ def deliver_pending(settings: Settings) -> int:
                     send_message(build_message(referral, settings), settings)
                 except Exception as exc:  # noqa: BLE001 (one bad message must not stop the pass)
                     referral.email_last_error = _describe(exc)
+                    REFERRAL_DELIVERY_FAILURES.inc()
                     log.warning("referral %s not e-mailed yet (attempt %d): %s", referral.reference,
                                 referral.email_attempts, referral.email_last_error)
                     if _server_failed(exc):

@@ -1,10 +1,10 @@
-"""Fixtures for the SPA staff pages: a temporary SQLite database, a minimal app with only the SPA router,
+"""Fixtures for the SPA staff pages (loaded by test_spa.py through `pytest_plugins`): a temporary SQLite database, a minimal app with only the SPA router,
 cheap argon2 parameters, and helpers to add staff, referrals and content gaps and to sign in."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +31,7 @@ class SpaEnv:
     settings: Settings
     client: TestClient
     app: FastAPI
+    password: str = PASSWORD  # add_staff's default password
 
     def db(self) -> Session:
         return session_factory(self.settings.database_url)()
@@ -102,7 +103,8 @@ def make_env(settings: Settings) -> SpaEnv:
     app = FastAPI()
     app.include_router(router)
     app.dependency_overrides[settings_dep] = lambda: settings
-    client = TestClient(app, follow_redirects=False)
+    base_url = "https://testserver" if settings.env == "production" else "http://testserver"  # Secure cookie
+    client = TestClient(app, base_url=base_url, follow_redirects=False)
     return SpaEnv(settings=settings, client=client, app=app)
 
 
@@ -116,11 +118,26 @@ def cheap_argon2() -> Iterator[None]:
 
 
 @pytest.fixture
-def spa(tmp_path) -> Iterator[SpaEnv]:
-    env = make_env(make_settings(tmp_path))
+def spa_factory(tmp_path) -> Iterator[Callable[..., SpaEnv]]:
+    """make(**settings) -> a SpaEnv over its own database (enter `env.client` to start the app)."""
+    made: list[SpaEnv] = []
+
+    def make(**overrides) -> SpaEnv:
+        folder = tmp_path / f"spa{len(made)}"
+        folder.mkdir()
+        made.append(make_env(make_settings(folder, **overrides)))
+        return made[-1]
+
+    yield make
+    for env in made:
+        engine_for(env.settings.database_url).dispose()
+
+
+@pytest.fixture
+def spa(spa_factory) -> Iterator[SpaEnv]:
+    env = spa_factory()
     with env.client:
         yield env
-    engine_for(env.settings.database_url).dispose()
 
 
 @pytest.fixture

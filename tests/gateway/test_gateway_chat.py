@@ -13,15 +13,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def gateway(stack, sample_index, tmp_path_factory):
-    import gateway.models  # noqa: F401 (registers the tables)
-    from gateway.db import Base, engine_for, session_factory
+    from gateway.db import session_factory
     from gateway.main import create_app
     from gateway.settings import Settings
 
     db = tmp_path_factory.mktemp("gateway") / "gateway.sqlite3"
     settings = Settings(rasa_url=stack.rasa_url, action_server_url=stack.action_url, LOCAL_OFFER_INDEX=sample_index,
-                        DATABASE_URL=f"sqlite:///{db}", rate_limit_per_minute_session=25)
-    Base.metadata.create_all(engine_for(settings.database_url))
+                        DATABASE_URL=f"sqlite:///{db}", rate_limit_per_minute_session=25, background_jobs=False)
     app = create_app(settings)
     from gateway.deps import settings_dep
 
@@ -123,15 +121,13 @@ def test_ready_when_everything_answers(gateway):
 
 
 def test_rasa_down_means_not_ready_but_search_still_works(sample_index, tmp_path):
-    import gateway.models  # noqa: F401 (registers the tables)
-    from gateway.db import Base, engine_for
     from gateway.deps import settings_dep
     from gateway.main import create_app
     from gateway.settings import Settings
 
     settings = Settings(rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9",
-                        LOCAL_OFFER_INDEX=sample_index, DATABASE_URL=f"sqlite:///{tmp_path / 'g.sqlite3'}")
-    Base.metadata.create_all(engine_for(settings.database_url))
+                        LOCAL_OFFER_INDEX=sample_index, DATABASE_URL=f"sqlite:///{tmp_path / 'g.sqlite3'}",
+                        background_jobs=False)
     app = create_app(settings)
     app.dependency_overrides[settings_dep] = lambda: settings
     with TestClient(app) as client:
@@ -143,3 +139,9 @@ def test_rasa_down_means_not_ready_but_search_still_works(sample_index, tmp_path
         assert message["custom"]["status"] == "unavailable" and "01632 960 100" in message["text"]
         search = client.get("/api/search", params={"q": "what is sen support"})
         assert search.status_code == 200 and search.json()["results"][0]["source"]["url"]
+
+
+def test_a_referral_with_a_long_transcript_is_not_refused_by_the_front_door(gateway):
+    body = b'{"reference": "SPA-2222-3333", "transcript": [' + b",".join([b'{"speaker":"parent","text":"' + b"x" * 1900 + b'"}'] * 60) + b"]}"
+    response = gateway.post("/api/referrals", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 401  # refused for the missing secret, not as too large

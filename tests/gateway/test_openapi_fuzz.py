@@ -16,8 +16,6 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def api_schema(stack, sample_index, tmp_path_factory):
-    import gateway.models  # noqa: F401 (registers the tables)
-    from gateway.db import Base, engine_for
     from gateway.deps import settings_dep
     from gateway.main import create_app
     from gateway.settings import Settings
@@ -25,8 +23,8 @@ def api_schema(stack, sample_index, tmp_path_factory):
     db = tmp_path_factory.mktemp("fuzz") / "gateway.sqlite3"
     config = Settings(rasa_url=stack.rasa_url, action_server_url=stack.action_url,
                       LOCAL_OFFER_INDEX=sample_index, DATABASE_URL=f"sqlite:///{db}",
-                      rate_limit_per_minute_session=100_000, rate_limit_per_minute_client=100_000)
-    Base.metadata.create_all(engine_for(config.database_url))
+                      rate_limit_per_minute_session=100_000, rate_limit_per_minute_client=100_000,
+                      background_jobs=False)
     app = create_app(config)
     app.dependency_overrides[settings_dep] = lambda: config
     return schemathesis.openapi.from_asgi("/openapi.json", app)

@@ -8,18 +8,22 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from gateway import cli
 from gateway.models import AuditEntry, Referral, ReferralNote, StaffUser, utcnow
 from gateway.spa import auth
 from gateway.spa.routes import PAGE_SIZE, csv_cell, group_gaps, normalise_question, safe_next
-from tests.gateway._spa_fixtures import CSRF_FIELD, PASSWORD, SpaEnv, make_env, make_settings
 
-pytest_plugins = ["tests.gateway._spa_fixtures"]  # fixtures: spa, signed_in, cheap_argon2
+if TYPE_CHECKING:
+    from tests.gateway._spa_fixtures import SpaEnv
+
+pytest_plugins = ["tests.gateway._spa_fixtures"]  # fixtures: spa, signed_in, spa_factory, cheap_argon2
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
 
 REFERENCE = "SPA-2345-ABCD"
 GET_ROUTES = ["/spa/", "/spa/?status=new", f"/spa/referrals/{REFERENCE}", "/spa/export.csv?from=2025-01-01&to=2025-01-31",
@@ -75,12 +79,9 @@ def test_sign_in_success_sets_a_strict_http_only_session_and_audits(spa: SpaEnv)
     assert csrf_of(inbox) != csrf_of(page)
 
 
-def test_session_cookie_is_secure_in_production(tmp_path) -> None:
-    settings = make_settings(tmp_path, env="production", session_secret="p" * 40,
-                             REFERRAL_SERVICE_SECRET="r" * 40)
-    env = make_env(settings)
+def test_session_cookie_is_secure_in_production(spa_factory) -> None:
+    env = spa_factory(env="production", session_secret="p" * 40, REFERRAL_SERVICE_SECRET="r" * 40)
     env.add_staff()
-    env.client = TestClient(env.app, base_url="https://testserver", follow_redirects=False)
     with env.client:
         response = env.sign_in()
     assert response.status_code == 303
@@ -119,7 +120,7 @@ def test_lock_out_after_n_failures_refuses_even_the_right_password(spa: SpaEnv) 
     assert locked.status_code == 429
     assert "This account is locked" in locked.text and "15 minutes" in locked.text
 
-    refused = spa.sign_in(password=PASSWORD)
+    refused = spa.sign_in(password=spa.password)
     assert refused.status_code == 429 and "This account is locked" in refused.text
     assert spa.client.get("/spa/").status_code == 303
     actions = [e.action for e in spa.audit()]
@@ -132,7 +133,7 @@ def test_lock_out_after_n_failures_refuses_even_the_right_password(spa: SpaEnv) 
         assert auth.aware(user.locked_until) > utcnow() + timedelta(minutes=14)
         user.locked_until = utcnow() - timedelta(seconds=1)
         db.commit()
-    assert spa.sign_in(password=PASSWORD).status_code == 303
+    assert spa.sign_in(password=spa.password).status_code == 303
     with spa.db() as db:
         user = db.scalar(select(StaffUser))
         assert user.failed_attempts == 0 and user.locked_until is None
@@ -192,7 +193,7 @@ def test_sign_in_redirects_to_the_page_asked_for_but_never_off_site(spa: SpaEnv)
     assert first.headers["location"] == f"/spa/sign-in?next=%2Fspa%2Freferrals%2F{REFERENCE}"
     page = spa.client.get(first.headers["location"])
     assert f'name="next" value="/spa/referrals/{REFERENCE}"' in page.text
-    response = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": PASSWORD,
+    response = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": spa.password,
                                                      "csrf_token": csrf_of(page), "next": f"/spa/referrals/{REFERENCE}"})
     assert response.headers["location"] == f"/spa/referrals/{REFERENCE}"
     for target in ("https://evil.example/", "//evil.example/spa/", "/spa//evil.example", "/spa/../admin", "/other"):
@@ -261,11 +262,11 @@ def test_csrf_missing_or_wrong_is_forbidden(signed_in: SpaEnv, path: str, token:
 def test_sign_in_without_csrf_token_is_forbidden(spa: SpaEnv) -> None:
     spa.add_staff()
     spa.client.get("/spa/sign-in")
-    response = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": PASSWORD})
+    response = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": spa.password})
     assert response.status_code == 403 and "The sign-in form had expired" in response.text
     assert spa.audit() == []
     # the page carries a fresh token, so the next try works
-    retry = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": PASSWORD,
+    retry = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": spa.password,
                                                   "csrf_token": csrf_of(response)})
     assert retry.status_code == 303
 
@@ -275,7 +276,7 @@ def test_a_token_from_another_session_is_refused(spa: SpaEnv) -> None:
     stolen = spa.csrf()
     spa.client.cookies.clear()
     spa.client.get("/spa/sign-in")  # a new anonymous session with its own token
-    response = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": PASSWORD,
+    response = spa.client.post("/spa/sign-in", data={"email": "jo@council.example", "password": spa.password,
                                                      "csrf_token": stolen})
     assert response.status_code == 403
 
@@ -576,3 +577,50 @@ def test_cli_rejects_bad_email_and_missing_tables(tmp_path, monkeypatch, capsys)
     assert "apply the migrations" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main([])
+
+
+# ---------------------------------------------------------------------------------------------
+# the same pages on the real schema (Alembic migrations), SQLite and PostgreSQL
+
+
+def test_pages_on_the_migrated_schema_of_each_database(migrated_url: str, spa_factory) -> None:
+    """Lock-out (JSON audit lookups, time zones), ordering, export ranges and gaps on each database."""
+    spa = spa_factory(database_url=migrated_url)  # create_all is a no-op on the migrated tables
+    with spa.client:
+        spa.add_staff()
+        for _ in range(spa.settings.staff_lockout_failures):
+            last = spa.sign_in(email="ghost@council.example", password="wrong password!")
+        assert last.status_code == 429
+        assert spa.sign_in(email="ghost@council.example", password="wrong password!").status_code == 429
+        for _ in range(spa.settings.staff_lockout_failures):
+            last = spa.sign_in(password="wrong password!")
+        assert last.status_code == 429
+        assert spa.sign_in().status_code == 429
+        with spa.db() as db:
+            db.scalar(select(StaffUser)).locked_until = utcnow() - timedelta(minutes=1)
+            db.commit()
+        assert spa.sign_in().status_code == 303
+
+        spa.add_referral("SPA-AAAA-0001", received_at=datetime(2025, 3, 1, 0, 30, tzinfo=UTC))
+        spa.add_referral("SPA-AAAA-0002", received_at=datetime(2025, 3, 2, 9, tzinfo=UTC), urgency="urgent")
+        # 23:30 UTC on 31 March 2025 is 00:30 on 1 April in London (BST): outside March
+        spa.add_referral("SPA-AAAA-0003", received_at=datetime(2025, 3, 31, 23, 30, tzinfo=UTC))
+        inbox = spa.client.get("/spa/")
+        assert re.findall(r'href="/spa/referrals/([^"]+)"', inbox.text) == [
+            "SPA-AAAA-0002", "SPA-AAAA-0003", "SPA-AAAA-0001"]
+        rows = list(csv.DictReader(io.StringIO(
+            spa.client.get("/spa/export.csv?from=2025-03-01&to=2025-03-31").content.decode("utf-8-sig"))))
+        assert [row["reference"] for row in rows] == ["SPA-AAAA-0001", "SPA-AAAA-0002"]
+
+        page = spa.client.get("/spa/referrals/SPA-AAAA-0001")
+        token = csrf_of(page)
+        spa.client.post("/spa/referrals/SPA-AAAA-0001/status", data={"csrf_token": token, "status": "closed"})
+        spa.client.post("/spa/referrals/SPA-AAAA-0001/notes", data={"csrf_token": token, "note": "Done."})
+        page = spa.client.get("/spa/referrals/SPA-AAAA-0001")
+        assert "Changed the status from new to closed" in page.text and "Done." in page.text
+
+        spa.add_gap("What is SEN support?")
+        spa.add_gap("what is sen support", kind="not_helpful")
+        spa.add_gap("an old question", days_ago=100)
+        gaps = spa.client.get("/spa/content-gaps")
+        assert "2 questions in the last 90 days, in 1 group" in gaps.text

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gateway.observability import REFERRALS_CREATED
 from gateway.deps import DbSession, settings_dep
 from gateway.models import AuditEntry, Referral, utcnow
 from gateway.schemas import ReferralCreate, ReferralPublic
@@ -209,5 +210,6 @@ def create_referral(payload: ReferralCreate, session: DbSession) -> Any:
             raise
         log.info("referral %s received twice at once: already stored", payload.reference)
         return _conflict(existing)
+    REFERRALS_CREATED.inc()
     log.info("referral %s stored (urgency %s)", referral.reference, referral.urgency)
     return ReferralPublic.model_validate(referral)
