@@ -166,7 +166,8 @@ def running_stack(
         gateway_port = gateway_port or free_port()
         gateway_url = f"http://127.0.0.1:{gateway_port}"
         extra.update({"REFERRAL_SERVICE_URL": gateway_url, "GATEWAY_RASA_URL": f"http://127.0.0.1:{rasa_port}",
-                      "GATEWAY_ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}"})
+                      "GATEWAY_ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}",
+                      "TRACKER_DATABASE_URL": tracker_url or f"sqlite:///{workdir / 'tracker.db'}"})
     environment = base_env(index, {**extra, **(env or {})})
     stack = Stack(rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
                   gateway_url=gateway_url)

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite:///{REPO_ROOT / 'var/gateway/gateway.sqlite3'}",
                               validation_alias="DATABASE_URL")
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    # Rasa's SQL tracker store, for deleting a conversation on request and for retention
+    tracker_database_url: str | None = Field(default=None, validation_alias="TRACKER_DATABASE_URL")
 
     # secrets
     referral_secret: str = Field(default="development-only-secret", validation_alias="REFERRAL_SERVICE_SECRET")

@@ -56,14 +56,6 @@ class RasaClient:
         except httpx.HTTPError:
             return False
 
-    async def delete_conversation(self, session_id: str) -> None:
-        """Replace the stored conversation with an empty one (Rasa's tracker API)."""
-        try:
-            await self.client.put(f"{self.base_url}/conversations/{session_id}/tracker/events", json=[],
-                                  timeout=5.0)
-        except httpx.HTTPError:
-            pass
-
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()

@@ -53,6 +53,10 @@ def purge(settings: Settings, now: datetime | None = None) -> dict:
         session.add(AuditEntry(actor="system", action="retention_purge", created_at=now,
                                detail={**counts, "retention_days": settings.retention_days,
                                        "cutoff": cutoff.isoformat(timespec="seconds")}))
+    from gateway.services.conversations import purge_conversations
+
+    counts["conversation_events"] = purge_conversations(settings.tracker_database_url, settings.retention_days,
+                                                        now.timestamp())
     if never_emailed:
         log.warning("retention deleted %d referral(s) that were never e-mailed", never_emailed)
     log.info("retention purge: %s", counts)

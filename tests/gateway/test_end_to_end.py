@@ -94,3 +94,17 @@ def test_conversation_to_spa_inbox_and_mailbox_surviving_smtp_downtime(sample_in
             assert "Alex Parent" in delivered[0]
             page = client.get(f"/spa/referrals/{reference}")
             assert page.status_code == 200 and "07700 900321" in page.text
+
+            # a parent asks for their conversation to be deleted: it leaves Rasa's tracker store
+            other, _ = _chat(client, None, "what is an EHCP")
+            assert _events(tmp_path, other) > 0
+            _, custom = _chat(client, other, "please delete my conversation")
+            assert custom["status"] == "conversation_deleted"
+            assert _events(tmp_path, other) == 0
+
+
+def _events(tmp_path, sender: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "stack" / "tracker.db") as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]

@@ -52,7 +52,7 @@ def seeded(gateway_settings):
 def test_purge_deletes_only_rows_older_than_the_retention_period(seeded):
     url = seeded.database_url
     counts = purge(seeded, now=NOW)
-    assert counts == {"referrals": 2, "referral_notes": 1, "content_gaps": 1, "referrals_never_emailed": 1}
+    assert counts == {"referrals": 2, "referral_notes": 1, "content_gaps": 1, "referrals_never_emailed": 1, "conversation_events": 0}
 
     with session_scope(url) as session:
         assert [r.reference for r in session.scalars(select(Referral))] == ["SPA-4444-4444"]
@@ -74,7 +74,7 @@ def test_purge_deletes_only_rows_older_than_the_retention_period(seeded):
 
 def test_purge_with_nothing_old_still_records_the_run(gateway_settings):
     assert purge(gateway_settings) == {"referrals": 0, "referral_notes": 0, "content_gaps": 0,
-                                       "referrals_never_emailed": 0}
+                                       "referrals_never_emailed": 0, "conversation_events": 0}
     with session_scope(gateway_settings.database_url) as session:
         assert session.scalar(select(AuditEntry.action)) == "retention_purge"
 
@@ -84,3 +84,18 @@ def test_purge_honours_the_configured_days(seeded):
     assert counts["referrals"] == 3 and counts["content_gaps"] == 2
     with pytest.raises(ValueError):
         purge(seeded.model_copy(update={"retention_days": 0}), now=NOW)
+
+
+def test_purge_removes_old_conversations_from_the_tracker_store(gateway_settings, tmp_path):
+    import sqlite3
+    import time as clock
+
+    tracker = tmp_path / "tracker.db"
+    with sqlite3.connect(tracker) as db:
+        db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp REAL, data TEXT)")
+        db.executemany("INSERT INTO events (sender_id, timestamp, data) VALUES (?, ?, '{}')",
+                       [("old", clock.time() - 100 * 86_400), ("new", clock.time())])
+    settings = gateway_settings.model_copy(update={"tracker_database_url": f"sqlite:///{tracker}"})
+    assert purge(settings)["conversation_events"] == 1
+    with sqlite3.connect(tracker) as db:
+        assert [row[0] for row in db.execute("SELECT sender_id FROM events")] == ["new"]

@@ -120,8 +120,12 @@ async def record_turn(request: Request, session_id: str, message: str, messages:
         HANDOFFS.labels((first.get("handoff") or {}).get("tier", "unknown")).inc()
         return  # a risky message is never stored for the report
     if status == "conversation_deleted":
+        from starlette.concurrency import run_in_threadpool
+
+        from gateway.services.conversations import delete_conversation
+
         state.last_questions.forget(session_id)
-        await state.rasa.delete_conversation(session_id)
+        await run_in_threadpool(delete_conversation, state.settings.tracker_database_url, session_id)
         return
     if status == "not_in_documents":
         state.record_gap("not_in_documents", message, first.get("reason"))
