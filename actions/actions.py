@@ -156,8 +156,16 @@ def ask_council(dispatcher: CollectingDispatcher, question: str) -> list[EventTy
     return [SlotSet("pending_question", question)]
 
 
-def reply_events(reply: Reply) -> list[EventType]:
-    return [SlotSet("last_status", reply.status), SlotSet("offer", reply.extra.get("offer"))]
+def changed(tracker: Tracker, **values) -> list[EventType]:
+    """SlotSet events only for values that differ: every stored event costs later turns time."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
+def reply_events(reply: Reply, tracker: Tracker | None = None) -> list[EventType]:
+    values = {"last_status": reply.status, "offer": reply.extra.get("offer")}
+    if tracker is None:
+        return [SlotSet(name, value) for name, value in values.items()]
+    return changed(tracker, **values)
 
 
 def form_reset(slots: tuple[str, ...]) -> list[EventType]:
@@ -194,9 +202,8 @@ def answer_question(question: str, tracker: Tracker, dispatcher: CollectingDispa
     log.info("answer status=%s timings=%s", composed.reply.status,
              {k: round(v, 1) for k, v in composed.timings_ms.items()})
     return [
-        *reply_events(composed.reply),
-        SlotSet("expanded_terms", sorted(composed.expanded_terms)),
-        SlotSet("last_question", question),
+        *reply_events(composed.reply, tracker),
+        *changed(tracker, expanded_terms=sorted(composed.expanded_terms), last_question=question),
     ]
 
 
@@ -257,7 +264,7 @@ class ActionDefineTerm(Action):
                 reply = Reply(text=definition, status=statuses.GLOSSARY, buttons=list(FEEDBACK_BUTTONS),
                               extra={"term": term.term})
             send(dispatcher, reply)
-            return [*reply_events(reply), SlotSet("expanded_terms", sorted(already)), SlotSet("last_question", text)]
+            return [*reply_events(reply, tracker), SlotSet("expanded_terms", sorted(already)), SlotSet("last_question", text)]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -275,7 +282,7 @@ class ActionFindService(Action):
             if reply.status == statuses.NOT_IN_DOCUMENTS:
                 return answer_question(text, tracker, dispatcher)  # no directory entry: the pages may answer
             send(dispatcher, reply)
-            return [*reply_events(reply), SlotSet("last_question", text)]
+            return [*reply_events(reply, tracker), SlotSet("last_question", text)]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -405,7 +412,7 @@ class ActionOapAnswer(Action):
                 reply.buttons = [REFER_ME, *reply.buttons]
                 reply.extra.update({"offer": "referral", "referral_signals": offer})
             send(dispatcher, reply)
-            return [*reply_events(reply), *[SlotSet(s, None) for s in OAP_SLOTS]]
+            return [*reply_events(reply, tracker), *[SlotSet(s, None) for s in OAP_SLOTS]]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -446,7 +453,7 @@ def handoff(risk: Assessment, tracker: Tracker, dispatcher: CollectingDispatcher
     send(dispatcher, reply)
     log.info("handoff tier=%s category=%s rules=%s", risk.tier, risk.category, ",".join(risk.rules))
     events: list[EventType] = [
-        *reply_events(reply),
+        *reply_events(reply, tracker),
         SlotSet("handoff_tier", risk.tier),
         SlotSet("urgency_hint", "urgent"),
         SlotSet("concern_draft", concern_draft(tracker)),
@@ -495,7 +502,7 @@ class ActionHumanContacts(Action):
                 extra={"contacts": [c.spa.to_json(), c.sendiass.to_json()], "offer": "referral"},
             )
             send(dispatcher, reply)
-            return reply_events(reply)
+            return reply_events(reply, tracker)
 
         return guarded(self.name(), run, dispatcher)
 
@@ -823,7 +830,7 @@ def _simple(name: str, make: Callable[[Tracker], Reply]):
             def run() -> list[EventType]:
                 reply = make(tracker)
                 send(dispatcher, reply)
-                return reply_events(reply)
+                return reply_events(reply, tracker)
 
             return guarded(name, run, dispatcher)
 
@@ -882,11 +889,11 @@ class ActionOutOfScope(Action):
                                              already_expanded=set(tracker.get_slot("expanded_terms") or []))
                 if composed.reply.status in (statuses.ANSWERED, statuses.ANSWERED_OFFER_REFERRAL):
                     send(dispatcher, composed.reply)
-                    return [*reply_events(composed.reply), SlotSet("expanded_terms", sorted(composed.expanded_terms)),
+                    return [*reply_events(composed.reply, tracker), SlotSet("expanded_terms", sorted(composed.expanded_terms)),
                             SlotSet("last_question", text)]
             reply = _out_of_scope(tracker)
             send(dispatcher, reply)
-            return reply_events(reply)
+            return reply_events(reply, tracker)
 
         return guarded(self.name(), run, dispatcher)
 

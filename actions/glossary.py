@@ -133,6 +133,9 @@ _FILLER = frozenset(
 )
 
 _WORD = r"[A-Za-z0-9]"
+# Every form starts at the start of a word: checking that first lets the engine skip the other
+# positions of a text without trying each of the hundreds of forms there (about 10x faster).
+_WORD_START = r"(?<![A-Za-z0-9])(?=[A-Za-z0-9])"
 _URLISH = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+", re.IGNORECASE)
 
 # Fuzzy matching is strict: a typo in a whole question ("ehcnp", "sendiasss") or in one long
@@ -325,7 +328,7 @@ class Glossary:
                 alternatives.append(f"(?P<{name}>{_form_pattern(form.text)})")
             if alternatives:
                 flags = 0 if case_sensitive else re.IGNORECASE
-                self._finders.append(re.compile("|".join(alternatives), flags))
+                self._finders.append(re.compile(_WORD_START + "(?:" + "|".join(alternatives) + ")", flags))
 
         # Acronyms inside longer forms ("SEN" in "SEN support plan"), for expand_first_use.
         self._acronym_form: dict[str, _Form] = {}
@@ -344,7 +347,7 @@ class Glossary:
                 alternatives.append(f"(?P<{name}>{_form_pattern(form.text)})")
             if alternatives:
                 flags = 0 if case_sensitive else re.IGNORECASE
-                self._acronym_finders.append(re.compile("|".join(alternatives), flags))
+                self._acronym_finders.append(re.compile(_WORD_START + "(?:" + "|".join(alternatives) + ")", flags))
 
         self._expansion_patterns = {
             t.term: _words_pattern(t.expansion) for t in self._terms if t.expansion

@@ -54,6 +54,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     utils.configure_colored_logging(args.log_level)
+    # One thread for the query encoder: on a small machine shared with Rasa, torch's thread pool
+    # waits for a busy core and a 11 ms search becomes 500 ms (docs/benchmarks.md, "Dialogue").
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("ACTION_TORCH_THREADS", "1")))
     from actions import actions
     from actions.scrub import install_log_scrubbing
 
