@@ -91,6 +91,9 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.ingest_throughput $(if $(wildcard $(CORPUS)),--corpus $(CORPUS)) --out var/bench/ingest_throughput.json
 	$(PY) -m bench.search_latency --out var/bench/search_latency.json
 
+bench-dialogue: setup index train
+	$(PY) -m bench.dialogue_latency --out var/bench/dialogue_latency.json
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check ingest knowledge_base actions bot tests bench
 
