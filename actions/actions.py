@@ -8,6 +8,7 @@ message with the SPA's phone and email instead of silence. Nothing here logs mes
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
@@ -161,6 +162,26 @@ def changed(tracker: Tracker, **values) -> list[EventType]:
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
 
 
+# Rasa reloads and replays every stored event of the current session on each turn, so a long
+# conversation (a parent champion looking many things up) slows down turn by turn
+# (docs/benchmarks.md, "Dialogue"). Past this many events, and never inside a form, an answer
+# starts a new session with every slot carried over: the SQL tracker store then loads only the
+# events since that start.
+ROLLOVER_EVENTS = int(os.environ.get("LOCAL_OFFER_ROLLOVER_EVENTS", "200"))
+NOT_CARRIED = {"requested_slot"}
+
+
+def with_session_rollover(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    if len(tracker.events) < ROLLOVER_EVENTS or tracker.active_loop.get("name"):
+        return events
+    slots = {name: value for name, value in tracker.slots.items() if name not in NOT_CARRIED}
+    for event in events:
+        if event.get("event") == "slot" and event["name"] not in NOT_CARRIED:
+            slots[event["name"]] = event["value"]
+    log.info("session rollover after %d events", len(tracker.events))
+    return [*events, SessionStarted(), *[SlotSet(name, value) for name, value in slots.items() if value is not None]]
+
+
 def reply_events(reply: Reply, tracker: Tracker | None = None) -> list[EventType]:
     values = {"last_status": reply.status, "offer": reply.extra.get("offer")}
     if tracker is None:
@@ -201,10 +222,10 @@ def answer_question(question: str, tracker: Tracker, dispatcher: CollectingDispa
     send(dispatcher, composed.reply)
     log.info("answer status=%s timings=%s", composed.reply.status,
              {k: round(v, 1) for k, v in composed.timings_ms.items()})
-    return [
+    return with_session_rollover(tracker, [
         *reply_events(composed.reply, tracker),
         *changed(tracker, expanded_terms=sorted(composed.expanded_terms), last_question=question),
-    ]
+    ])
 
 
 class ActionAnswer(Action):

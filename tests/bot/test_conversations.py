@@ -221,3 +221,25 @@ def test_a_referral_made_while_the_service_is_down_is_delivered_later(sample_ind
         finally:
             server.shutdown()
     assert [r["urgency"] for r in ReferralInbox.received if r["reference"] == reference] == ["urgent"]
+
+
+def test_a_long_conversation_rolls_over_to_a_new_session_keeping_its_state(conversation: Conversation, stack):
+    """Past about 200 stored events an answer starts a new Rasa session with the slots carried
+    over, so Rasa reloads only the recent events; the conversation carries on as before."""
+    import httpx
+
+    questions = ["what is sen support", "what is an annual review", "what is a personal budget",
+                 "what are short breaks", "what is ordinarily available provision"]
+    first = conversation.say("who is the senco and what do they do")
+    assert "special educational needs co-ordinator" in first.text.lower()
+    for turn in range(24):
+        assert conversation.say(questions[turn % len(questions)]).status in ("answered", "answered_offer_referral")
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{conversation.sender}/tracker").json()
+    starts = [e for e in tracker["events"] if e["event"] == "session_started"]
+    assert len(starts) >= 2, "no rollover happened"
+    again = conversation.say("what does the senco do at sen support")
+    body = again.text.split("\n\n")[0].lower()
+    assert "senco (special educational needs co-ordinator)" not in body  # expanded terms were carried over
+    offer = conversation.say("school refused to do anything, my son has nothing in place")
+    assert offer.status == "answered_offer_referral"
+    assert conversation.say("yes").status == "referral_started"  # the offer slot survives rollover
