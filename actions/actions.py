@@ -22,6 +22,7 @@ from rasa_sdk.events import (
     AllSlotsReset,
     EventType,
     Restarted,
+    SessionStarted,
     SlotSet,
     UserUtteranceReverted,
 )
@@ -167,7 +168,7 @@ def changed(tracker: Tracker, **values) -> list[EventType]:
 # (docs/benchmarks.md, "Dialogue"). Past this many events, and never inside a form, an answer
 # starts a new session with every slot carried over: the SQL tracker store then loads only the
 # events since that start.
-ROLLOVER_EVENTS = int(os.environ.get("LOCAL_OFFER_ROLLOVER_EVENTS", "200"))
+ROLLOVER_EVENTS = int(os.environ.get("LOCAL_OFFER_ROLLOVER_EVENTS", "100"))
 NOT_CARRIED = {"requested_slot"}
 
 
