@@ -76,7 +76,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop.set()
         await app.state.rasa.aclose()
 
+    # No /docs or /redoc: those pages load scripts from a CDN (a third-party call, and blocked by
+    # our CSP); the schema itself is published at /openapi.json.
     app = FastAPI(title="Local offer assistant gateway", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="The front door of the local offer assistant: chat, lookup, referrals, SPA pages.")
     app.state.settings = settings
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
