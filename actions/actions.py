@@ -141,7 +141,7 @@ def council_filter(tracker: Tracker) -> str | None:
 
 
 def councils_in_index() -> list[str]:
-    return sorted({c.council for c in answerer().retriever.chunks})
+    return sorted(answerer().councils)
 
 
 def needs_council_choice(tracker: Tracker) -> bool:
@@ -149,7 +149,7 @@ def needs_council_choice(tracker: Tracker) -> bool:
 
 
 def ask_council(dispatcher: CollectingDispatcher, question: str) -> list[EventType]:
-    names = {c.council: c.council_name for c in answerer().retriever.chunks}
+    names = answerer().councils
     send(dispatcher, Reply(
         text="Which council's local offer should I look in?",
         status=statuses.ASKING_COUNCIL,
@@ -327,7 +327,7 @@ class ActionChooseCouncil(Action):
             if pending:
                 tracker.slots["council"] = chosen
                 return events + answer_question(pending, tracker, dispatcher)
-            name = next(c.council_name for c in answerer().retriever.chunks if c.council == chosen)
+            name = answerer().councils[chosen]
             send(dispatcher, Reply(text=f"Thank you. I'll look in {name}'s local offer. What would you like to know?",
                                    status=statuses.SMALLTALK))
             return events

@@ -116,6 +116,10 @@ class Answerer:
         self.council = council
         self.glossary = glossary
         self.threshold = threshold
+        # council id -> name, read once: every turn asks whether to offer a choice of councils
+        self.councils: dict[str, str] = {}
+        for record in retriever.chunks:
+            self.councils.setdefault(record.council, record.council_name)
 
     def _idf(self, term: str) -> float:
         return self.retriever._idf.get(term, self.retriever.unseen_idf())

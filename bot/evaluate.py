@@ -78,7 +78,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from knowledge_base.evaluate import build_corpus_index
+    from knowledge_base.evaluate import build_corpus_index, write_results
 
     parser = argparse.ArgumentParser(prog="python -m bot.evaluate", description=__doc__.split("\n")[0])
     source = parser.add_mutually_exclusive_group(required=True)
@@ -107,11 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                for q, c in zip(gold, gold_replies)},
             **{m["id"]: {"risk": m["risk"], "status": c.get("status")} for m, c in zip(safeguarding, safe_replies)},
         }
-    text = json.dumps(results, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    write_results(results, args.out)
     return 0
 
 

@@ -118,6 +118,15 @@ def build_corpus_index(corpus: Path, out_dir: Path, progress: bool = False) -> P
     return out_dir
 
 
+def write_results(results: dict, out: Path | None) -> None:
+    """Print the results as JSON and, with `out`, write them there too (the make targets' files)."""
+    text = json.dumps(results, indent=2)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge_base.evaluate", description=__doc__.split("\n")[0])
     source = parser.add_mutually_exclusive_group(required=True)
@@ -133,11 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = build_corpus_index(args.corpus, Path(tmp), progress=True) if args.corpus else args.index
         retriever = Retriever.open(index_dir)
         results = evaluate(retriever, questions, per_question=args.per_question)
-    text = json.dumps(results, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    write_results(results, args.out)
     return 0
 
 

@@ -16,28 +16,23 @@ from gateway.db import engine_for
 log = logging.getLogger("gateway.conversations")
 
 
-def delete_conversation(tracker_url: str | None, session_id: str) -> int:
-    """Remove every stored event of one conversation; the number of events removed."""
+def _delete_events(tracker_url: str | None, where: str, params: dict, what: str) -> int:
     if not tracker_url:
         return 0
     try:
         with engine_for(tracker_url).begin() as connection:
-            return connection.execute(text("DELETE FROM events WHERE sender_id = :sender"),
-                                      {"sender": session_id}).rowcount or 0
+            return connection.execute(text(f"DELETE FROM events WHERE {where}"), params).rowcount or 0
     except Exception:
-        log.exception("could not delete a conversation from the tracker store")
+        log.exception("could not %s in the tracker store", what)
         return 0
+
+
+def delete_conversation(tracker_url: str | None, session_id: str) -> int:
+    """Remove every stored event of one conversation; the number of events removed."""
+    return _delete_events(tracker_url, "sender_id = :sender", {"sender": session_id}, "delete a conversation")
 
 
 def purge_conversations(tracker_url: str | None, retention_days: int, now: float | None = None) -> int:
     """Remove conversation events older than the retention period; the number removed."""
-    if not tracker_url:
-        return 0
     cutoff = (now or time.time()) - retention_days * 86_400
-    try:
-        with engine_for(tracker_url).begin() as connection:
-            return connection.execute(text("DELETE FROM events WHERE timestamp < :cutoff"),
-                                      {"cutoff": cutoff}).rowcount or 0
-    except Exception:
-        log.exception("could not purge old conversations from the tracker store")
-        return 0
+    return _delete_events(tracker_url, "timestamp < :cutoff", {"cutoff": cutoff}, "purge old conversations")

@@ -116,23 +116,24 @@ async def record_turn(request: Request, session_id: str, message: str, messages:
     """Metrics and the content-gaps report; questions are scrubbed before they are stored."""
     state = request.app.state
     first = next((m["custom"] for m in messages if m.get("custom")), {})
+    from starlette.concurrency import run_in_threadpool
+
     if status == "handed_off":
         HANDOFFS.labels((first.get("handoff") or {}).get("tier", "unknown")).inc()
         return  # a risky message is never stored for the report
     if status == "conversation_deleted":
-        from starlette.concurrency import run_in_threadpool
-
         from gateway.services.conversations import delete_conversation
 
         state.last_questions.forget(session_id)
         await run_in_threadpool(delete_conversation, state.settings.tracker_database_url, session_id)
         return
     if status == "not_in_documents":
-        state.record_gap("not_in_documents", message, first.get("reason"))
+        # a database write: off the event loop, so other parents' turns are not held up
+        await run_in_threadpool(state.record_gap, "not_in_documents", message, first.get("reason"))
     elif status == "feedback" and first.get("helpful") is False:
         previous = state.last_questions.get(session_id)
         if previous:
-            state.record_gap("not_helpful", previous, None)
+            await run_in_threadpool(state.record_gap, "not_helpful", previous, None)
     if not message.startswith("/") and status in ("answered", "answered_offer_referral", "not_in_documents",
                                                    "glossary", "service_list"):
         state.last_questions.put(session_id, message)
