@@ -55,3 +55,22 @@ def sample_retriever(sample_index: Path):
     from knowledge_base.retriever import Retriever
 
     return Retriever.open(sample_index)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis server's URL (`TEST_REDIS_URL`, default redis://127.0.0.1:6379/15), or a skip
+    (a failure under CI=true) saying what to install."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        message = (f"Redis is not reachable at {url} ({exc}). Install and start Redis 6+ "
+                   "(Debian/Ubuntu: apt-get install redis-server && redis-server --daemonize yes), "
+                   "or point TEST_REDIS_URL at a server whose database may be written to.")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
