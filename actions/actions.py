@@ -563,10 +563,34 @@ class ActionPrepareReferral(Action):
         return guarded(self.name(), run, dispatcher)
 
 
+# What the widget's message box should be for each step of the referral form: its label, and
+# the browser's autocomplete and on-screen keyboard hints (HTML `autocomplete`, `inputmode`).
+INPUT_HINTS = {
+    "parent_name": {"label": "Your name", "autocomplete": "name", "inputmode": "text"},
+    "contact_method": {"label": "Phone or email", "autocomplete": "off", "inputmode": "text"},
+    "contact_value:phone": {"label": "Your phone number", "autocomplete": "tel", "inputmode": "tel"},
+    "contact_value:email": {"label": "Your email address", "autocomplete": "email", "inputmode": "email"},
+    "child_age": {"label": "Your child's age or school year", "autocomplete": "off", "inputmode": "text"},
+    "school_setting": {"label": "School, nursery or college", "autocomplete": "off", "inputmode": "text"},
+    "concern_summary": {"label": "What you'd like help with", "autocomplete": "off", "inputmode": "text"},
+    "urgency": {"label": "How soon you need to hear back", "autocomplete": "off", "inputmode": "text"},
+}
+
+
+def input_hint(step: str, tracker: Tracker | None) -> dict | None:
+    if step == "contact_value":
+        method = tracker.get_slot("contact_method") if tracker is not None else None
+        step = f"contact_value:{'email' if method == 'email' else 'phone'}"
+    return INPUT_HINTS.get(step)
+
+
 def _ask(dispatcher: CollectingDispatcher, text: str, step: str, buttons: list[dict] | None = None,
-         status: str = statuses.REFERRAL_IN_PROGRESS) -> list[EventType]:
+         status: str = statuses.REFERRAL_IN_PROGRESS, tracker: Tracker | None = None) -> list[EventType]:
     cancel = {"title": "Cancel", "payload": "/stop"}
-    send(dispatcher, Reply(text=text, status=status, buttons=[*(buttons or []), cancel], extra={"step": step}))
+    extra = {"step": step}
+    if hint := input_hint(step, tracker):
+        extra["input"] = hint
+    send(dispatcher, Reply(text=text, status=status, buttons=[*(buttons or []), cancel], extra=extra))
     return []
 
 
@@ -611,8 +635,8 @@ class ActionAskContactValue(Action):
 
     def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("contact_method") == "email":
-            return _ask(dispatcher, "What's your email address?", "contact_value")
-        return _ask(dispatcher, "What's the best phone number to reach you on?", "contact_value")
+            return _ask(dispatcher, "What's your email address?", "contact_value", tracker=tracker)
+        return _ask(dispatcher, "What's the best phone number to reach you on?", "contact_value", tracker=tracker)
 
 
 class ActionAskChildAge(Action):
@@ -681,8 +705,11 @@ class ActionAskReferralConfirmed(Action):
                     [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No, change something", "payload": "/deny"}])
 
 
-def _reask(dispatcher: CollectingDispatcher, slot: str, text: str) -> dict:
-    send(dispatcher, Reply(text=text, status=statuses.REFERRAL_IN_PROGRESS, extra={"step": slot, "invalid": True}))
+def _reask(dispatcher: CollectingDispatcher, slot: str, text: str, tracker: Tracker | None = None) -> dict:
+    extra = {"step": slot, "invalid": True}
+    if hint := input_hint(slot, tracker):
+        extra["input"] = hint
+    send(dispatcher, Reply(text=text, status=statuses.REFERRAL_IN_PROGRESS, extra=extra))
     return {slot: None}
 
 
@@ -717,12 +744,13 @@ class ValidateReferralForm(FormValidationAction):
             email = validation.normalise_email(text)
             if email is None:
                 return _reask(dispatcher, "contact_value", "That doesn't look like an email address. "
-                                                           "Please check it and type it again, like name@example.com.")
+                                                           "Please check it and type it again, like name@example.com.",
+                              tracker)
             return {"contact_value": email}
         phone = validation.normalise_uk_phone(text)
         if phone is None:
             return _reask(dispatcher, "contact_value", "That doesn't look like a UK phone number. Please type it "
-                                                       "again, for example 07700 900123 or 01632 960100.")
+                                                       "again, for example 07700 900123 or 01632 960100.", tracker)
         return {"contact_value": phone}
 
     @skip_cleared
