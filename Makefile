@@ -20,15 +20,40 @@ BOT_FILES := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.py
 SAFEGUARDING ?= ../shared/eval/safeguarding_dev.jsonl
 DIALOGUE_OUT ?= var/eval/dialogue.json
 
+# Browser tests: Debian's chromium (no browser download) and a pinned axe-core from npm.
+CHROMIUM    ?= /usr/bin/chromium
+AXE_VERSION ?= 4.10.3
+AXE_SHA256  ?= 0f2b4d7dcdf7d1219df8d1959ad68e565f51d14c3f0d88bb71cd59abeb956292
+AXE_JS      := var/vendor/axe-core-$(AXE_VERSION)/axe.min.js
+export LOCAL_OFFER_CHROMIUM := $(CHROMIUM)
+export LOCAL_OFFER_AXE_JS := $(CURDIR)/$(AXE_JS)
+
 export HF_HUB_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup check-setup run test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue lint clean
+.PHONY: setup check-setup browser run test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue screenshots lint clean
 
-setup: $(VENV)/.installed $(VENV_RASA)/.installed check-setup
+setup: $(VENV)/.installed $(VENV_RASA)/.installed browser check-setup
+
+# Chromium from Debian's packages when it is missing and we may install it (root, apt-get);
+# otherwise a message (the browser tests then skip, or fail under CI=true).
+browser: $(AXE_JS)
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's chromium (apt-get install chromium) for the browser tests"; fi; }
+
+# axe-core, pinned by version and checksum, from the npm registry (never committed).
+$(AXE_JS):
+	@mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack axe-core@$(AXE_VERSION) --silent >/dev/null
+	echo "$(AXE_SHA256)  $(dir $@)axe-core-$(AXE_VERSION).tgz" | sha256sum --check --quiet
+	tar -xzf $(dir $@)axe-core-$(AXE_VERSION).tgz -C $(dir $@) --strip-components=1 package/axe.min.js package/LICENSE
+	@rm -f $(dir $@)axe-core-$(AXE_VERSION).tgz
 
 # Stamps make a second `make setup` a check only; editing pyproject.toml re-installs.
 $(VENV)/.installed: pyproject.toml
@@ -91,11 +116,16 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.ingest_throughput $(if $(wildcard $(CORPUS)),--corpus $(CORPUS)) --out var/bench/ingest_throughput.json
 	$(PY) -m bench.search_latency --out var/bench/search_latency.json
 
+# Screenshots of the widget at 1280 and 320 CSS px wide, in docs/screenshots/ (the whole stack
+# runs for real on the sample council, in Debian's chromium).
+screenshots: setup index train
+	$(PY) -m web_widget.screenshots --model $(MODEL) --index $(INDEX) --out docs/screenshots
+
 bench-dialogue: setup index train
 	$(PY) -m bench.dialogue_latency --out var/bench/dialogue_latency.json
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check ingest knowledge_base actions bot tests bench
+	$(PY) -m ruff check ingest knowledge_base actions bot gateway web_widget tests bench
 
 clean:
 	rm -rf var knowledge_base/sample_council/generated

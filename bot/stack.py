@@ -215,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                        with_gateway=not args.no_gateway) as stack:
         print(f"Ready (logs in {args.workdir}).")
         if stack.gateway_url:
+            print(f"Demo council site with the widget: {stack.gateway_url}/")
             print(f"Gateway: {stack.gateway_url}  (SPA staff pages: {stack.gateway_url}/spa/, OpenAPI schema: {stack.gateway_url}/openapi.json)")
             print(f"Try: curl -s -XPOST {stack.gateway_url}/api/chat -H 'content-type: application/json' "
                   "-d '{\"message\":\"what is sen support\"}'")

@@ -18,10 +18,11 @@ from functools import lru_cache
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gateway.api.routes import chat, health, lookup
+from gateway.api.routes import chat, health, lookup, widget
 from gateway.api.routes.referrals import REFERRAL_MAX_BODY_BYTES
 from gateway.observability import REJECTED, configure_logging, request_id_var
 from gateway.services.rasa import RasaClient
@@ -86,10 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     app.state.last_questions = chat.LastQuestions()
     app.state.spa_contact = _spa_contact(settings)
+    app.state.council_info = lru_cache(maxsize=1)(lambda: _council_info(settings))
     app.state.retriever = lru_cache(maxsize=1)(lambda: _open_retriever(settings))
     app.state.glossary = _glossary
     app.state.record_gap = lambda kind, question, reason: _record_gap(settings, kind, question, reason)
 
+    app.add_middleware(GZipMiddleware, minimum_size=1000)  # the widget's files, search results
     app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
     headers = _security_headers(settings)
@@ -147,7 +150,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(referrals.router)
     app.include_router(spa_router)
     app.include_router(health.router)
+    app.include_router(widget.router)
     return app
+
+
+def _council_info(settings: Settings):
+    from actions.council import load_council
+
+    return load_council(settings.contacts_path)
 
 
 def _spa_contact(settings: Settings) -> dict:
