@@ -50,9 +50,20 @@ def test_keyboard_only_question_gets_a_cited_answer(site, widget_stack, axe_sour
                          ".every(m => m.tabIndex < 0)")
     assert_no_violations(page, axe_source, "widget open with a cited answer")
 
+    # nothing traps the keyboard: Tab carries on out of the panel into the page
+    left = False
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => document.activeElement !== ({HOST_JS})()"):
+            left = True
+            break
+    assert left, "Tab never leaves the panel"
+    page.locator("#lo-input").focus()
     page.keyboard.press("Escape")
     expect(page.locator("#lo-panel")).to_be_hidden()
     assert "lo-launcher" in focused_in_widget(page)["cls"], "Escape returns focus to the launcher"
+    ring = page.locator(LAUNCHER).evaluate("e => getComputedStyle(e).outlineWidth + ' ' + getComputedStyle(e).outlineStyle")
+    assert ring.split()[1] == "solid" and float(ring.split()[0].rstrip("px")) >= 2, "a visible focus indicator"
 
 
 def test_referral_with_an_invalid_then_a_valid_phone_number(site, widget_stack, axe_source):
@@ -311,3 +322,14 @@ def test_without_javascript_the_page_links_to_the_send_pages(browser, widget_sta
         expect(link).to_have_attribute("href", "https://localoffer.brackenmoor.example/send/")
     finally:
         context.close()
+
+
+def test_reduced_motion_turns_the_opening_animation_off(browser, widget_stack):
+    for motion, expected in (("reduce", "none"), ("no-preference", "lo-rise")):
+        context, page, _ = new_page(browser, widget_stack, reduced_motion=motion)
+        try:
+            page.goto(widget_stack.url + "/")
+            page.locator(LAUNCHER).click()
+            assert page.locator("#lo-panel").evaluate("e => getComputedStyle(e).animationName") == expected
+        finally:
+            context.close()
