@@ -16,7 +16,7 @@ GOLD    ?= ../shared/eval/seed_dev.jsonl
 OUT     ?= var/eval/retrieval.json
 
 MODEL   ?= models/local_offer.tar.gz
-BOT_FILES := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) actions/safeguarding.py
+BOT_FILES := config.yml $(shell find bot -type f -name '*.yml' 2>/dev/null) $(wildcard bot/components/*.py) actions/safeguarding.py
 SAFEGUARDING ?= ../shared/eval/safeguarding_dev.jsonl
 DIALOGUE_OUT ?= var/eval/dialogue.json
 
@@ -34,7 +34,7 @@ export PYTHONPATH := $(CURDIR)
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup check-setup browser run test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue screenshots lint clean
+.PHONY: setup check-setup browser run run-cluster test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue screenshots lint clean
 
 setup: $(VENV)/.installed $(VENV_RASA)/.installed browser check-setup
 
@@ -91,11 +91,23 @@ $(MODEL): $(VENV_RASA)/.installed $(BOT_FILES)
 validate-bot: $(VENV_RASA)/.installed
 	$(RASA_PY) -m rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
 
-# Starts the action server and the Rasa server (REST channel) on the sample council's index,
-# waits until both answer, and stops both on Ctrl-C. LOCAL_OFFER_SOURCES / LOCAL_OFFER_INDEX
-# point it at another council (README.md, "Configuration").
+# Starts every process of the Procfile under honcho (the action server, Rasa, the gateway, and a
+# watcher that prints the demo page's address once /readyz answers); Ctrl-C stops them all.
+# Settings: environment or `.env` (see .env.example). LOCAL_OFFER_SOURCES / LOCAL_OFFER_INDEX point
+# it at another council (README.md, "Configuration").
 run: setup index train
-	$(PY) -m bot.stack --model $(MODEL) --index $(INDEX)
+	@mkdir -p var/run
+	$(VENV)/bin/honcho --procfile Procfile start
+
+# Two Rasa replicas (each with an action server) sharing PostgreSQL and Redis, behind the gateway.
+CLUSTER_TRACKER_URL ?= postgresql://postgres@127.0.0.1:5432/local_offer_tracker
+CLUSTER_LOCK_URL    ?= redis://127.0.0.1:6379/1
+REPLICAS            ?= 2
+run-cluster: setup index train
+	@psql "$(dir $(CLUSTER_TRACKER_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(CLUSTER_TRACKER_URL))'" | grep -q 1 \
+	  || psql "$(dir $(CLUSTER_TRACKER_URL))postgres" -c "CREATE DATABASE $(notdir $(CLUSTER_TRACKER_URL))"
+	TRACKER_DATABASE_URL=$(CLUSTER_TRACKER_URL) LOCK_STORE_URL=$(CLUSTER_LOCK_URL) REDIS_URL=$(CLUSTER_LOCK_URL) \
+		$(PY) -m bot.stack --model $(MODEL) --index $(INDEX) --replicas $(REPLICAS) --workdir var/run-cluster
 
 test: setup index train
 	$(PY) -m pytest

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 import threading
 import time
 
@@ -53,6 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
 
+    from actions.settings import Settings, production_mode
+
+    if production_mode() and (problems := Settings.from_env().production_problems()):
+        sys.exit("The action server will not start in production mode: " + "; ".join(problems) + ".")
     utils.configure_colored_logging(args.log_level)
     # One thread for the query encoder: on a small machine shared with Rasa, torch's thread pool
     # waits for a busy core and a 11 ms search becomes 500 ms (docs/benchmarks.md, "Dialogue").

@@ -33,3 +33,16 @@ class Settings:
             referral_secret=env.get("REFERRAL_SERVICE_SECRET", "development-only-secret"),
             outbox_path=Path(env.get("REFERRAL_OUTBOX", REPO_ROOT / "var/referrals/outbox.sqlite3")),
         )
+
+    def production_problems(self) -> list[str]:
+        """What production mode (GATEWAY_ENV or LOCAL_OFFER_ENV = production) refuses."""
+        problems = []
+        if "development" in self.referral_secret or len(self.referral_secret) < 24:
+            problems.append("REFERRAL_SERVICE_SECRET must be a real secret of 24 or more characters")
+        if not self.referral_url:
+            problems.append("REFERRAL_SERVICE_URL must name the gateway, or referrals never reach the SPA")
+        return problems
+
+
+def production_mode() -> bool:
+    return "production" in (os.environ.get("GATEWAY_ENV"), os.environ.get("LOCAL_OFFER_ENV"))

@@ -69,6 +69,8 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     started_s: dict[str, float] = field(default_factory=dict)
+    rasa_urls: list[str] = field(default_factory=list)  # every replica (running_cluster)
+    action_urls: list[str] = field(default_factory=list)
 
     def webhook(self, sender: str, message: str, timeout: float = 60.0) -> list[dict]:
         response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
@@ -192,6 +194,67 @@ def running_stack(
         stack.stop()
 
 
+@contextmanager
+def running_cluster(
+    model: Path,
+    index: Path,
+    *,
+    tracker_url: str,
+    lock_store_url: str,
+    replicas: int = 2,
+    workdir: Path | None = None,
+    env: dict[str, str] | None = None,
+    gateway_port: int | None = None,
+    timeout: float = START_TIMEOUT_S * 2,
+):
+    """The scaled-out topology on loopback: `replicas` Rasa servers sharing one PostgreSQL tracker
+    store and one Redis lock store, each with its own (stateless) action server, and one gateway
+    sending turns round-robin over the Rasa replicas. Referrals from every action server go to
+    the gateway. On a cluster the same roles are Kubernetes services (docs/deploy.md)."""
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="local-offer-cluster-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    gateway_port = gateway_port or free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    pairs = [(free_port(), free_port()) for _ in range(replicas)]
+    rasa_urls = [f"http://127.0.0.1:{rasa}" for _, rasa in pairs]
+    action_urls = [f"http://127.0.0.1:{action}" for action, _ in pairs]
+    common = base_env(index, {
+        "REFERRAL_SERVICE_URL": gateway_url, "GATEWAY_RASA_URL": ",".join(rasa_urls),
+        "GATEWAY_ACTION_SERVER_URL": ",".join(action_urls), "TRACKER_DATABASE_URL": tracker_url,
+        "REDIS_URL": lock_store_url, **(env or {}),
+    })
+    stack = Stack(rasa_url=rasa_urls[0], action_url=action_urls[0], gateway_url=gateway_url,
+                  rasa_urls=rasa_urls, action_urls=action_urls)
+    try:
+        started = time.monotonic()
+        envs = {}
+        for number, (action_port, _) in enumerate(pairs, start=1):
+            envs[number] = {**common, "REFERRAL_OUTBOX": str(workdir / f"outbox-{number}.sqlite3")}
+            stack.logs[f"actions-{number}"] = workdir / f"actions-{number}.log"
+            stack.processes[f"actions-{number}"] = start_action_server(action_port, envs[number],
+                                                                       stack.logs[f"actions-{number}"])
+        # Rasa replicas one after another: each creates the tracker store's tables if missing,
+        # and two doing so at the same moment can collide in PostgreSQL's catalogue.
+        for number, (action_port, rasa_port) in enumerate(pairs, start=1):
+            endpoints = workdir / f"endpoints-{number}.yml"
+            endpoints.write_text(endpoints_yaml(action_port, None, tracker_url, lock_store_url))
+            stack.logs[f"rasa-{number}"] = workdir / f"rasa-{number}.log"
+            stack.processes[f"rasa-{number}"] = start_rasa(Path(model).resolve(), rasa_port, endpoints, envs[number],
+                                                           stack.logs[f"rasa-{number}"])
+            _wait(f"{rasa_urls[number - 1]}/status", stack.processes[f"rasa-{number}"], stack.logs[f"rasa-{number}"],
+                  timeout)
+            stack.started_s[f"rasa-{number}"] = time.monotonic() - started
+        for number, action_url in enumerate(action_urls, start=1):
+            _wait(f"{action_url}/health", stack.processes[f"actions-{number}"], stack.logs[f"actions-{number}"], timeout)
+        stack.logs["gateway"] = workdir / "gateway.log"
+        stack.processes["gateway"] = start_gateway(gateway_port, common, stack.logs["gateway"])
+        _wait(f"{gateway_url}/readyz", stack.processes["gateway"], stack.logs["gateway"], timeout)
+        stack.started_s["gateway"] = time.monotonic() - started
+        yield stack
+    finally:
+        stack.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.stack")
     parser.add_argument("--model", type=Path, default=REPO_ROOT / "models/local_offer.tar.gz")
@@ -201,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", 8000)))
     parser.add_argument("--no-gateway", action="store_true", help="Rasa and the action server only")
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "var/run")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="run N Rasa replicas (each with an action server) sharing the PostgreSQL tracker "
+                             "store (TRACKER_DATABASE_URL) and the Redis lock store (LOCK_STORE_URL)")
     args = parser.parse_args(argv)
 
     def stop_on_signal(signum, frame):  # Ctrl-C, `kill` and a closed terminal all stop both servers
@@ -208,12 +274,26 @@ def main(argv: list[str] | None = None) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, stop_on_signal)
-    print(f"Starting the action server (:{args.action_port}), Rasa (:{args.rasa_port}) and the gateway "
-          f"(:{args.gateway_port}); this takes about a minute...")
-    with running_stack(args.model, args.index, workdir=args.workdir, tracker_url=os.environ.get("TRACKER_DATABASE_URL"),
-                       rasa_port=args.rasa_port, action_port=args.action_port, gateway_port=args.gateway_port,
-                       with_gateway=not args.no_gateway) as stack:
+    if args.replicas:
+        tracker_url, lock_url = os.environ.get("TRACKER_DATABASE_URL"), os.environ.get("LOCK_STORE_URL")
+        if not (tracker_url and lock_url):
+            print("--replicas needs TRACKER_DATABASE_URL (PostgreSQL) and LOCK_STORE_URL (Redis)", file=sys.stderr)
+            return 2
+        print(f"Starting {args.replicas} Rasa replicas with their action servers and the gateway "
+              f"(:{args.gateway_port}); this takes a few minutes on 2 cores...")
+        running = running_cluster(args.model, args.index, tracker_url=tracker_url, lock_store_url=lock_url,
+                                  replicas=args.replicas, workdir=args.workdir, gateway_port=args.gateway_port)
+    else:
+        print(f"Starting the action server (:{args.action_port}), Rasa (:{args.rasa_port}) and the gateway "
+              f"(:{args.gateway_port}); this takes about a minute...")
+        running = running_stack(args.model, args.index, workdir=args.workdir,
+                                tracker_url=os.environ.get("TRACKER_DATABASE_URL"), rasa_port=args.rasa_port,
+                                action_port=args.action_port, gateway_port=args.gateway_port,
+                                with_gateway=not args.no_gateway)
+    with running as stack:
         print(f"Ready (logs in {args.workdir}).")
+        if stack.rasa_urls:
+            print(f"Rasa replicas: {', '.join(stack.rasa_urls)}; action servers: {', '.join(stack.action_urls)}")
         if stack.gateway_url:
             print(f"Demo council site with the widget: {stack.gateway_url}/")
             print(f"Gateway: {stack.gateway_url}  (SPA staff pages: {stack.gateway_url}/spa/, OpenAPI schema: {stack.gateway_url}/openapi.json)")

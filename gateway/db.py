@@ -29,12 +29,18 @@ def normalise_url(url: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    url = normalise_url(url)
+def _make_sqlite_folder(url: str) -> None:
+    """SQLite creates the file but not its folder (a fresh clone has no var/gateway/)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def engine_for(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        _make_sqlite_folder(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
         @event.listens_for(engine, "connect")
@@ -72,6 +78,7 @@ def upgrade_to_head(url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
+    _make_sqlite_folder(normalise_url(url))
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))

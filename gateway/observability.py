@@ -25,6 +25,8 @@ REFERRAL_DELIVERY_FAILURES = Counter(
 )
 UPSTREAM_ERRORS = Counter("gateway_upstream_errors_total", "Rasa or action server failures", ["upstream"],
                           registry=REGISTRY)
+UPSTREAM_TURNS = Counter("gateway_rasa_turns_total", "Turns answered, by Rasa replica", ["replica"],
+                         registry=REGISTRY)
 REJECTED = Counter("gateway_rejected_total", "Requests refused, by reason", ["reason"], registry=REGISTRY)
 
 

@@ -425,3 +425,18 @@ def test_validators_never_raise(text: str) -> None:
     parse_name(text)
     parse_urgency(text)
     parse_contact_preference(text)
+
+
+def test_production_mode_refuses_placeholder_referral_settings():
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO_ROOT), "GATEWAY_ENV": "production",
+           "HF_HUB_OFFLINE": "1"}
+    refused = subprocess.run([sys.executable, "-m", "actions.server", "--port", "1"], env=env, cwd=REPO_ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0
+    assert "REFERRAL_SERVICE_SECRET must be a real secret" in refused.stderr
+    assert "REFERRAL_SERVICE_URL must name the gateway" in refused.stderr

@@ -39,22 +39,28 @@ def _index_ok(request: Request) -> bool:
 
 @router.get("/readyz")
 async def readyz(request: Request, settings: SettingsDep):
+    replicas = await request.app.state.rasa.replicas_ready()
     checks = {
         "index": await run_in_threadpool(_index_ok, request),
-        "rasa": await request.app.state.rasa.ready(),
+        "rasa": any(replicas.values()),
         "action_server": await _action_server_ok(settings.action_server_url),
         "database": await run_in_threadpool(_database_ok, settings.database_url),
     }
     ready = all(checks.values())
-    return JSONResponse(status_code=200 if ready else 503, content={"ready": ready, "checks": checks})
+    return JSONResponse(status_code=200 if ready else 503,
+                        content={"ready": ready, "checks": checks, "rasa_replicas": replicas})
 
 
-async def _action_server_ok(url: str) -> bool:
-    try:
-        async with httpx.AsyncClient(timeout=2.0) as client:
-            return (await client.get(f"{url.rstrip('/')}/health")).status_code == 200
-    except httpx.HTTPError:
-        return False
+async def _action_server_ok(urls: str) -> bool:
+    """At least one of the action servers (comma-separated) answers."""
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        for url in (u.strip() for u in urls.split(",") if u.strip()):
+            try:
+                if (await client.get(f"{url.rstrip('/')}/health")).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                continue
+    return False
 
 
 @router.get("/metrics", include_in_schema=False)
