@@ -37,6 +37,7 @@ class ChunkingConfig:
     max_words: int = MAX_WORDS
     min_words: int = MIN_WORDS
     overlap_words: int = OVERLAP_WORDS
+    offset_tiling: bool = True  # a second tiling, offset by half a passage (see `_offset_passages`)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,46 @@ def _pack(units: list[_Unit], config: ChunkingConfig) -> list[list[_Unit]]:
     return passages
 
 
+def _offset_passages(units: list[_Unit], passages: list[list[_Unit]], config: ChunkingConfig) -> list[list[_Unit]]:
+    """A second tiling: a passage starting halfway through each passage of the first.
+
+    Where an answer straddles the cut between two passages, each holds only part of it; the
+    passage that starts in the middle of the first and runs on into the second holds it whole.
+    It is packed like the first tiling (up to the target, never past the cap, and not on past a
+    heading once it can stand alone). One that adds nothing new (it ends inside the passage it
+    starts in, or is the next passage) is left out.
+    """
+    position = {id(unit): i for i, unit in enumerate(units)}
+    taken = {(position[id(p[0])], position[id(p[-1])]) for p in passages}
+    extra: list[list[_Unit]] = []
+    for passage in passages[:-1]:
+        total = sum(u.words for u in passage)
+        words = 0
+        start = position[id(passage[-1])]
+        for unit in passage:
+            if words >= total / 2:
+                start = position[id(unit)]
+                break
+            words += unit.words
+        current: list[_Unit] = []
+        words = 0
+        for unit in units[start:]:
+            if current and (
+                words + unit.words > config.max_words
+                or (words >= config.min_words and unit.block.heading_path != current[-1].block.heading_path)
+                or (words >= config.target_words and unit.block_index != current[-1].block_index)
+            ):
+                break
+            current.append(unit)
+            words += unit.words
+        last = position[id(current[-1])]
+        if last <= position[id(passage[-1])] or (start, last) in taken:
+            continue  # it ends inside the passage it started in, or is the next one: nothing new
+        taken.add((start, last))
+        extra.append(current)
+    return extra
+
+
 def _overlap_tail(current: list[_Unit], overlap_words: int, next_unit: _Unit) -> list[_Unit]:
     """The last sentences of a passage, repeated at the start of the next one in its section."""
     tail: list[_Unit] = []
@@ -225,9 +266,19 @@ def chunk_document(
     document: LoadedDocument, council_name: str, config: ChunkingConfig = ChunkingConfig()
 ) -> list[ChunkRecord]:
     units = _units(document.blocks, config.max_words)
+    first_word: dict[int, int] = {}
+    total = 0
+    for unit in units:
+        first_word[id(unit)] = total
+        total += unit.words
+    main = _pack(units, config)
+    tilings = [(passage, 0) for passage in main]
+    if config.offset_tiling:
+        tilings += [(passage, 1) for passage in _offset_passages(units, main, config)]
+        tilings.sort(key=lambda item: (first_word[id(item[0][0])], item[1]))  # document order
     records: list[ChunkRecord] = []
     seen: dict[int, int] = {}
-    for passage in _pack(units, config):
+    for passage, tiling in tilings:
         text = _render(passage)
         headings: list[str] = []
         for unit in passage:
@@ -264,6 +315,9 @@ def chunk_document(
             min_age=document.min_age,
             max_age=document.max_age,
             word_count=_word_count(text),
+            word_start=first_word[id(passage[0])],
+            word_end=first_word[id(passage[-1])] + passage[-1].words,
+            tiling=tiling,
         )
         content_hash = hashlib.sha256(embedding_text(record).encode()).hexdigest()
         records.append(replace(record, content_hash=content_hash))

@@ -32,6 +32,11 @@ class ChunkRecord:
     min_age: int | None = None
     max_age: int | None = None
     word_count: int = 0
+    # Where the passage lies in its document, in words (first word, one past the last), and
+    # which tiling it belongs to: 0 for the main one, 1 for passages offset by half a passage.
+    word_start: int | None = None
+    word_end: int | None = None
+    tiling: int = 0
 
     def to_json(self) -> dict:
         return asdict(self)

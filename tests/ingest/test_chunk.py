@@ -37,7 +37,7 @@ def test_passages_stay_within_the_word_limit_and_cover_every_sentence() -> None:
 
 def test_consecutive_passages_of_a_section_overlap() -> None:
     blocks = [Block(_prose(f"topic {i}", 12), heading_path=("Guide",)) for i in range(10)]
-    first, second = chunk_document(_document(blocks), COUNCIL)[:2]
+    first, second = [c for c in chunk_document(_document(blocks), COUNCIL) if c.tiling == 0][:2]
     last_sentence = split_sentences(first.text.splitlines()[-1])[-1]
     assert last_sentence in second.text
     assert split_sentences(second.text)[0] in first.text
@@ -48,9 +48,25 @@ def test_consecutive_passages_of_a_section_overlap() -> None:
 def test_a_heading_starts_a_new_passage_once_the_current_one_can_stand_alone() -> None:
     blocks = [Block(_prose("assessment", 14), heading_path=("Assessment",)),
               Block(_prose("appeals", 14), heading_path=("Appeals",))]
-    chunks = chunk_document(_document(blocks), COUNCIL)
+    chunks = [c for c in chunk_document(_document(blocks), COUNCIL) if c.tiling == 0]
     assert [c.heading_path for c in chunks] == [("Assessment",), ("Appeals",)]
     assert all("appeals" not in c.text for c in chunks if c.heading_path == ("Assessment",))
+
+
+def test_a_second_tiling_starts_halfway_through_each_passage() -> None:
+    blocks = [Block(_prose(f"topic {i}", 12), heading_path=("Guide",)) for i in range(10)]
+    chunks = chunk_document(_document(blocks), COUNCIL)
+    main = [c for c in chunks if c.tiling == 0]
+    offset = [c for c in chunks if c.tiling == 1]
+    assert len(offset) == len(main) - 1
+    assert chunk_document(_document(blocks), COUNCIL, ChunkingConfig(offset_tiling=False)) == main
+    assert all(c.word_count <= 250 for c in offset)
+    assert [c.word_start for c in chunks] == sorted(c.word_start for c in chunks)  # document order
+    for before, bridge, after in zip(main, offset, main[1:]):
+        middle = (before.word_start + before.word_end) / 2
+        assert before.word_start < bridge.word_start <= middle + 12 < before.word_end
+        assert after.word_start < bridge.word_end
+        assert split_sentences(bridge.text)[0] in before.text
 
 
 def test_short_sections_are_merged_and_every_heading_is_recorded() -> None:
@@ -134,3 +150,34 @@ def test_dense_windows_fit_the_model_and_cover_the_passage() -> None:
     assert all(embedder.token_count(w) + 2 <= embedder.max_tokens for w in windows)  # + [CLS], [SEP]
     for sentence in split_sentences(chunk.text):
         assert any(sentence in w for w in windows)
+
+
+# ----- properties over arbitrary text (hypothesis) ---------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1,
+                 max_size=12)
+_PARAGRAPHS = st.lists(st.lists(_WORDS, min_size=1, max_size=120).map(" ".join), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraphs=_PARAGRAPHS, heading=st.text(max_size=40))
+def test_any_text_gives_bounded_passages_with_provenance(paragraphs: list[str], heading: str) -> None:
+    """Whatever a document holds (emoji, mixed scripts, control characters, one huge word), the
+    chunker returns passages within the limits, each with its source, and loses no words."""
+    blocks = [Block(text, heading_path=(heading,) if heading.strip() else (), line_start=i + 1, line_end=i + 1)
+              for i, text in enumerate(paragraphs)]
+    chunks = chunk_document(_document(blocks), COUNCIL)
+    main = [c for c in chunks if c.tiling == 0]
+    for chunk in chunks:
+        assert chunk.word_count <= 250
+        assert chunk.source_id == "doc.md" and chunk.council == "testshire"
+        assert 1 <= chunk.line_start <= chunk.line_end <= len(paragraphs)
+    from ingest.chunk import _word_count  # the chunker's own idea of a word
+
+    words_in = sum(_word_count(p) for p in paragraphs)
+    if words_in:
+        assert main, "text with words must give at least one passage"
+        assert sum(c.word_count for c in main) >= words_in  # overlap only adds; nothing is lost
