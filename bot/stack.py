@@ -69,6 +69,7 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     started_s: dict[str, float] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # what the servers were started with
     rasa_urls: list[str] = field(default_factory=list)  # every replica (running_cluster)
     action_urls: list[str] = field(default_factory=list)
 
@@ -172,7 +173,7 @@ def running_stack(
                       "TRACKER_DATABASE_URL": tracker_url or f"sqlite:///{workdir / 'tracker.db'}"})
     environment = base_env(index, {**extra, **(env or {})})
     stack = Stack(rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
-                  gateway_url=gateway_url)
+                  gateway_url=gateway_url, env=environment)
     try:
         stack.logs["actions"] = workdir / "actions.log"
         started = time.monotonic()
