@@ -70,21 +70,27 @@ def missing_terms(question: str, passages: list[Passage], glossary) -> list[str]
     evidence_terms = set(bm25_tokens(evidence))
     missing = []
     for _, _, term in glossary.find_terms(question):
-        forms = {f for f in term.forms} | ({term.expansion} if term.expansion else set())
-        forms |= {m[0] for m in term.meanings}
-        wanted = []
-        for form in forms:
-            tokens = bm25_tokens(form or "")
-            words = [t for t in tokens if "_" not in t]
-            if words:
-                # An abbreviation's full name must appear as a phrase ("disability living
-                # allowance", not the three words scattered over a report); a descriptive term
-                # ("SEN support plan") only needs its words.
-                phrase = term.expansion and len(words) > 1
-                wanted.append({t for t in tokens if "_" in t} if phrase else set(words))
+        wanted = _term_token_sets(term)
         if wanted and not any(w <= evidence_terms for w in wanted):
             missing.append(term.term)
     return sorted(set(missing))
+
+
+def _term_token_sets(term) -> list[set[str]]:
+    """The token sets any one of which shows that a text mentions the glossary term."""
+    forms = {f for f in term.forms} | ({term.expansion} if term.expansion else set())
+    forms |= {m[0] for m in term.meanings}
+    wanted = []
+    for form in forms:
+        tokens = bm25_tokens(form or "")
+        words = [t for t in tokens if "_" not in t]
+        if words:
+            # An abbreviation's full name must appear as a phrase ("disability living
+            # allowance", not the three words scattered over a report); a descriptive term
+            # ("SEN support plan") only needs its words.
+            phrase = term.expansion and len(words) > 1
+            wanted.append({t for t in tokens if "_" in t} if phrase else set(words))
+    return wanted
 
 
 def check(question: str, passages: list[Passage], glossary=None) -> str | None:
@@ -103,8 +109,13 @@ def check(question: str, passages: list[Passage], glossary=None) -> str | None:
         if not any(content & set(bm25_tokens(s)) for s in timed):
             return "time"
     if _AMOUNT_QUESTION.search(lowered):
-        priced = [s for s in sentences if _AMOUNT.search(s.lower())]
-        if not any(content & set(bm25_tokens(s)) for s in priced):
+        priced = [set(bm25_tokens(s)) for s in sentences if _AMOUNT.search(s.lower())]
+        # The sum must be the price of what was asked about, so the sentence holding it shares
+        # two of the question's words (one if the question has only one): "a free annual health
+        # check" for a young person with a learning disability shares only "disability" with
+        # "how much is disability living allowance a week", and is not its rate.
+        needed = min(2, len(content))
+        if not any(len(content & tokens) >= needed for tokens in priced):
             return "amount"
     match = _PROCEDURE_QUESTION.search(lowered)
     if match:

@@ -28,7 +28,6 @@ def normalise_url(url: str) -> str:
     return url
 
 
-@lru_cache(maxsize=8)
 def _make_sqlite_folder(url: str) -> None:
     """SQLite creates the file but not its folder (a fresh clone has no var/gateway/)."""
     if url.startswith("sqlite"):
@@ -37,6 +36,7 @@ def _make_sqlite_folder(url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+@lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
