@@ -28,7 +28,7 @@ def write_endpoints(out: Path) -> None:
     tracker_db = REPO_ROOT / "var/run/tracker.db"
     if tracker_url and tracker_url.startswith("sqlite"):
         tracker_db, tracker_url = Path(tracker_url.split("///", 1)[-1]), None
-    out.write_text(endpoints_yaml(int(os.environ.get("ACTION_PORT", 5055)), tracker_db.resolve(), tracker_url,
+    out.write_text(endpoints_yaml(int(os.environ.get("ACTION_PORT", "5055")), tracker_db.resolve(), tracker_url,
                                   os.environ.get("LOCK_STORE_URL") or None))
 
 
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     endpoints = sub.add_parser("endpoints")
     endpoints.add_argument("--out", type=Path, default=REPO_ROOT / "var/run/endpoints.yml")
     ready = sub.add_parser("wait-ready")
-    ready.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', 8000)}")
-    ready.add_argument("--timeout", type=float, default=float(os.environ.get("READY_TIMEOUT_S", 600)))
+    ready.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}")
+    ready.add_argument("--timeout", type=float, default=float(os.environ.get("READY_TIMEOUT_S", "600")))
     args = parser.parse_args(argv)
     if args.command == "endpoints":
         write_endpoints(args.out)

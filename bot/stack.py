@@ -260,9 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.stack")
     parser.add_argument("--model", type=Path, default=REPO_ROOT / "models/local_offer.tar.gz")
     parser.add_argument("--index", type=Path, default=Path(os.environ.get("LOCAL_OFFER_INDEX", REPO_ROOT / "var/index/sample_council")))
-    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
-    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", 8000)))
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
+    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", "8000")))
     parser.add_argument("--no-gateway", action="store_true", help="Rasa and the action server only")
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "var/run")
     parser.add_argument("--replicas", type=int, default=0,

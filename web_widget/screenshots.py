@@ -83,13 +83,13 @@ def main(argv: list[str] | None = None) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="local-offer-screenshots-"))
     env = {"DATABASE_URL": f"sqlite:///{workdir / 'gateway.sqlite3'}", "GATEWAY_SMTP_PORT": "1",
            "REFERRAL_SERVICE_SECRET": "screenshots-secret-value"}
-    with running_stack(args.model, args.index, workdir=workdir, env=env, with_gateway=True) as stack:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
-            for width in WIDTHS:
-                for path in shoot(browser, stack.gateway_url, width, args.out):
-                    print(path)
-            browser.close()
+    with running_stack(args.model, args.index, workdir=workdir, env=env, with_gateway=True) as stack, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
+        for width in WIDTHS:
+            for path in shoot(browser, stack.gateway_url, width, args.out):
+                print(path)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import select
 
-from gateway.observability import REFERRAL_DELIVERY_FAILURES
 from gateway.db import session_scope
 from gateway.models import Referral, utcnow
+from gateway.observability import REFERRAL_DELIVERY_FAILURES
 from gateway.settings import Settings
 
 log = logging.getLogger("gateway.mailer")

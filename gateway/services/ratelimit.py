@@ -14,6 +14,8 @@ import math
 import threading
 import time
 
+import redis
+
 WINDOW_S = 60
 
 
@@ -24,8 +26,6 @@ class RateLimiter:
         self._clock = clock
         self._redis = None
         if redis_url:
-            import redis
-
             self._redis = redis.Redis.from_url(redis_url, socket_timeout=0.5)
 
     def hit(self, key: str, limit: int) -> int | None:
@@ -52,7 +52,7 @@ class RateLimiter:
                 pipe.get(f"{name}{window - 1}")
                 current, _, previous = pipe.execute()
                 return int(current), int(previous or 0)
-            except Exception:  # Redis down: fall back to this process's own counts
+            except redis.RedisError:  # Redis down: fall back to this process's own counts
                 pass
         with self._lock:
             current = self._counts.get((key, window), 0) + 1

@@ -25,7 +25,7 @@ def limiter_and_clock(request: pytest.FixtureRequest):
 
 
 def test_allows_the_limit_then_refuses_with_a_wait(limiter_and_clock):
-    limiter, clock = limiter_and_clock
+    limiter, _ = limiter_and_clock
     key = f"s:{uuid.uuid4().hex}"
     assert [limiter.hit(key, 5) for _ in range(5)] == [None] * 5
     wait = limiter.hit(key, 5)

@@ -10,8 +10,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.widget.conftest import (HOST_JS, assert_no_violations, bot_messages, focused_in_widget, new_page,
-                                   say, tab_to, wait_for_reply)
+from tests.widget.conftest import (
+    HOST_JS,
+    assert_no_violations,
+    bot_messages,
+    focused_in_widget,
+    new_page,
+    say,
+    tab_to,
+    wait_for_reply,
+)
 
 LAUNCHER = "button.lo-launcher"
 
@@ -147,7 +155,7 @@ def test_lookup_tab_searches_documents_and_glossary(site, widget_stack, axe_sour
     expect(page.locator(".lo-status")).to_have_text(re.compile(r"^\d+ results? for"))
     results = page.locator(".lo-results")
     expect(results.get_by_role("heading", name="Glossary")).to_be_visible()
-    expect(results.get_by_text(re.compile("education, health and care plan", re.I)).first).to_be_visible()
+    expect(results.get_by_text(re.compile("education, health and care plan", re.IGNORECASE)).first).to_be_visible()
     expect(results.get_by_role("heading", name="From the council's documents")).to_be_visible()
     expect(results.locator("ol .lo-source-meta").first).to_contain_text("Brackenmoor Borough Council")
     assert_no_violations(page, axe_source, "lookup tab with results")

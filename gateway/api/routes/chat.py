@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field

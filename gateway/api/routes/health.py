@@ -26,14 +26,14 @@ def _database_ok(url: str) -> bool:
         with engine_for(url).connect() as connection:
             connection.execute(text("SELECT 1"))
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 (any failure means not ready)
         return False
 
 
 def _index_ok(request: Request) -> bool:
     try:
         return bool(request.app.state.retriever().chunks)
-    except Exception:
+    except Exception:  # noqa: BLE001 (any failure means not ready)
         return False
 
 

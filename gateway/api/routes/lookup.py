@@ -49,7 +49,7 @@ async def search(
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=500, description="What to look up")],
     council: Annotated[str | None, Query(max_length=64)] = None,
-    type: Annotated[list[str] | None, Query(description="Document types")] = None,  # noqa: A002 (the API's name)
+    type: Annotated[list[str] | None, Query(description="Document types")] = None,
     k: Annotated[int, Query(ge=1, le=20)] = 8,
 ):
     types = tuple(type or ())

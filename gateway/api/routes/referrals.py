@@ -27,9 +27,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gateway.observability import REFERRALS_CREATED
 from gateway.deps import DbSession, settings_dep
 from gateway.models import AuditEntry, Referral, utcnow
+from gateway.observability import REFERRALS_CREATED
 from gateway.schemas import ReferralCreate, ReferralPublic
 from gateway.settings import Settings
 
