@@ -86,8 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     app.state.last_questions = chat.LastQuestions()
-    app.state.spa_contact = _spa_contact(settings)
-    app.state.council_info = lru_cache(maxsize=1)(lambda: _council_info(settings))
+    council = _council_info(settings)  # read once: the widget's config and every fallback message
+    app.state.council_info = lambda: council
+    app.state.spa_contact = {"name": council.spa.name, "phone": council.spa.phone, "email": council.spa.email}
     app.state.retriever = lru_cache(maxsize=1)(lambda: _open_retriever(settings))
     app.state.glossary = _glossary
     app.state.record_gap = lambda kind, question, reason: _record_gap(settings, kind, question, reason)
@@ -158,13 +159,6 @@ def _council_info(settings: Settings):
     from actions.council import load_council
 
     return load_council(settings.contacts_path)
-
-
-def _spa_contact(settings: Settings) -> dict:
-    from actions.council import load_council
-
-    spa = load_council(settings.contacts_path).spa
-    return {"name": spa.name, "phone": spa.phone, "email": spa.email}
 
 
 def _open_retriever(settings: Settings):

@@ -451,6 +451,16 @@
     return turn;
   }
 
+  // An error message tied to the message box (WCAG 3.3.1): shown, announced with the box.
+  function showError(message) {
+    errorText.hidden = false;
+    errorText.textContent = "";
+    errorText.appendChild(vh("Error: "));
+    errorText.appendChild(document.createTextNode(message));
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", "lo-error lo-hint");
+  }
+
   function updateComposer() {
     var turn = latestTurn();
     var hintData = null, invalid = null;
@@ -463,12 +473,7 @@
     input.setAttribute("autocomplete", (hintData && hintData.autocomplete) || "off");
     input.setAttribute("inputmode", (hintData && hintData.inputmode) || "text");
     if (invalid) {
-      errorText.hidden = false;
-      errorText.textContent = "";
-      errorText.appendChild(vh("Error: "));
-      errorText.appendChild(document.createTextNode(invalid.text));
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", "lo-error lo-hint");
+      showError(invalid.text);
     } else {
       errorText.hidden = true;
       input.removeAttribute("aria-invalid");
@@ -510,12 +515,7 @@
     if (busy) return;
     var text = String(payload || "").trim();
     if (!text) {
-      errorText.hidden = false;
-      errorText.textContent = "";
-      errorText.appendChild(vh("Error: "));
-      errorText.appendChild(document.createTextNode("Please type a message first."));
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", "lo-error lo-hint");
+      showError("Please type a message first.");
       input.focus();
       return;
     }
@@ -699,31 +699,31 @@
     if (focus) (chat ? tabChat : tabLookup).focus();
   }
 
-  function openPanel(moveFocus) {
-    panel.hidden = false;
-    launcher.hidden = true;
-    launcher.setAttribute("aria-expanded", "true");
-    state.open = true;
+  function setOpen(open, moveFocus) {
+    panel.hidden = !open;
+    launcher.hidden = open;
+    launcher.setAttribute("aria-expanded", String(open));
+    state.open = open;
     save();
-    renderTranscript();
+    if (open) {
+      renderTranscript();
+      fetchConfig();
+    }
     reserveSpace();
-    fetchConfig();
-    if (moveFocus) (state.tab === "lookup" ? lookupInput : input).focus();
+    if (moveFocus) (open ? (state.tab === "lookup" ? lookupInput : input) : launcher).focus();
   }
 
-  function closePanel(moveFocus) {
-    panel.hidden = true;
-    launcher.hidden = false;
-    launcher.setAttribute("aria-expanded", "false");
-    state.open = false;
-    save();
-    reserveSpace();
-    if (moveFocus) launcher.focus();
+  function openPanel(moveFocus) { setOpen(true, moveFocus); }
+
+  function closePanel(moveFocus) { setOpen(false, moveFocus); }
+
+  // Asks the gateway to delete the conversation from Rasa's tracker store; survives navigation.
+  function forgetOnServer(sessionId) {
+    if (sessionId) post("/api/chat", { session_id: sessionId, message: "/delete_conversation" }, true).catch(function () {});
   }
 
   function clearConversation() {
-    var sessionId = state.sessionId;
-    if (sessionId) post("/api/chat", { session_id: sessionId, message: "/delete_conversation" }, true).catch(function () {});
+    forgetOnServer(state.sessionId);
     var tab = state.tab;
     forget();
     state.open = true;
@@ -735,11 +735,10 @@
   }
 
   function exitPage() {
-    var sessionId = state.sessionId;
+    forgetOnServer(state.sessionId);
     forget();
     transcript.textContent = "";
     host.hidden = true;
-    if (sessionId) post("/api/chat", { session_id: sessionId, message: "/delete_conversation" }, true).catch(function () {});
     var target = safeHref(opts.exitUrl) || "https://www.bbc.co.uk/weather";
     window.location.replace(target);
   }
