@@ -51,6 +51,21 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small index whose one council page quotes script, markup and prompt-style instructions
+    and hides stuffed keywords (tests/hostile_documents.py), beside two ordinary pages."""
+    from ingest.build import build_index
+    from knowledge_base.embedding import shared_embedder
+    from tests.hostile_documents import COUNCIL, COUNCIL_NAME, hostile_documents
+
+    out = tmp_path_factory.mktemp("hostile-index")
+    summary = build_index(hostile_documents(), out, council_names={COUNCIL: COUNCIL_NAME},
+                          embedder=shared_embedder(), progress=False)
+    assert summary.published and not summary.failures, summary.render()
+    return out
+
+
+@pytest.fixture(scope="session")
 def sample_retriever(sample_index: Path):
     from knowledge_base.retriever import Retriever
 

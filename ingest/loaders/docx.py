@@ -1,4 +1,8 @@
-"""Word documents (.docx) -> paragraphs, list items and table rows under Heading 1-9 styles."""
+"""Word documents (.docx) -> paragraphs, list items and table rows under Heading 1-9 styles.
+
+Hidden text (w:vanish, set on a run or through its character or paragraph style) is left out:
+no reader sees it, and it is where a document can hide keyword stuffing or instructions.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from pathlib import PurePosixPath
 
 import docx
 from docx.document import Document
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, CharacterStyle
 from docx.table import Table
+from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 
 from ingest.loaders.common import HeadingTrail, iso_date, normalise, require_text
@@ -36,7 +41,7 @@ def load_docx(
         if isinstance(part, Table):
             blocks.extend(_table_rows(part, trail.path))
             continue
-        text = normalise(part.text)
+        text = normalise(_visible_text(part))
         if not text:
             continue
         level = _heading_level(part)
@@ -71,6 +76,29 @@ def _open(data: bytes, source_id: str) -> Document:
         ) from exc
 
 
+def _visible_text(paragraph: Paragraph) -> str:
+    """The paragraph's text (as `Paragraph.text` reads it) less its hidden runs."""
+    paragraph_hides = _style_hides(paragraph.style)
+    parts = []
+    for item in paragraph.iter_inner_content():
+        for run in item.runs if isinstance(item, Hyperlink) else [item]:
+            hidden = run.font.hidden  # direct formatting wins over styles
+            if hidden is None and run._r.style is not None:
+                hidden = _style_hides(run.style)
+            if not (paragraph_hides if hidden is None else hidden):
+                parts.append(run.text)
+    return "".join(parts)
+
+
+def _style_hides(style: CharacterStyle | None) -> bool | None:
+    """The hidden setting a style gives its text, its own or that of a style it is based on."""
+    while style is not None:
+        if style.font.hidden is not None:
+            return style.font.hidden
+        style = style.base_style
+    return None
+
+
 def _heading_level(paragraph: Paragraph) -> int | None:
     """0 for Title, N for Heading N (also through styles based on one); None for body text."""
     style: BaseStyle | None = paragraph.style
@@ -102,7 +130,7 @@ def _table_rows(table: Table, heading_path: tuple[str, ...]) -> list[Block]:
             if cell._tc is previous:  # a merged cell is returned once per grid column it spans
                 continue
             previous = cell._tc
-            cells.append(normalise(cell.text))
+            cells.append(normalise("\n".join(_visible_text(p) for p in cell.paragraphs)))
         cells = [cell for cell in cells if cell]
         if cells:
             rows.append(Block(text=" | ".join(cells), heading_path=heading_path, kind="table_row"))

@@ -4,7 +4,9 @@ Parsing is lxml's HTML parser, not a general-purpose article extractor: trafilat
 the Tameside fixture, dropped 13 of its 14 "Useful information" link lists and returned nothing
 for a one-paragraph ORUK description, and on local-offer pages those lists *are* the content
 ("where to get help"). Instead we keep the page's main landmark and cut the chrome councils'
-sites share (cookie banners, skip links, header, navigation, breadcrumbs, asides, footer, scripts).
+sites share (cookie banners, skip links, header, navigation, breadcrumbs, asides, footer, scripts),
+and anything hidden from readers (hidden, aria-hidden, inline display:none), which is where a page
+can hide keyword stuffing or instructions.
 """
 
 from __future__ import annotations
@@ -55,12 +57,25 @@ def _attr_mentions(attr: str, *words: str) -> str:
 # navigation, breadcrumbs, related-links asides, footer, cookie/consent banners, skip links.
 _CHROME_XPATH = (
     ".//nav | .//aside | .//footer | .//header[not(.//h1)]"
-    " | .//*[@hidden] | .//*[@aria-hidden='true']"
     " | .//*[@role='navigation' or @role='banner' or @role='contentinfo'"
     " or @role='complementary' or @role='search' or @role='dialog' or @role='alertdialog']"
     f" | .//*[{_attr_mentions('@class', 'cookie', 'consent', 'breadcrumb', 'skip-link')}]"
     f" | .//*[{_attr_mentions('@id', 'cookie', 'consent', 'breadcrumb')}]"
 )
+
+# Hidden from every reader, so never content, and where a page can hide keyword stuffing or
+# instructions: the hidden attribute (except hidden="until-found", which find-in-page and
+# accordions reveal), aria-hidden="true", a <dialog> that is not open. Inline styles are read
+# by `_hidden_by_style`; stylesheet rules are not evaluated.
+_HIDDEN_XPATH = (
+    f".//*[@hidden and {_LOWER.format(attr='@hidden')} != 'until-found']"
+    f" | .//*[{_LOWER.format(attr='@aria-hidden')} = 'true']"
+    " | .//dialog[not(@open)]"
+)
+_HIDING_DECLARATIONS = frozenset(
+    {("display", "none"), ("visibility", "hidden"), ("visibility", "collapse"),
+     ("content-visibility", "hidden")}
+)  # fmt: skip
 
 _MAIN_CONTENT_XPATHS = (
     "//main",
@@ -150,8 +165,24 @@ def _decode(content: bytes) -> str:
 
 
 def _strip_non_content(root: lxml.html.HtmlElement) -> None:
+    """Drop what no reader sees: scripts, styles, templates, controls and hidden elements."""
     for element in root.xpath(" | ".join(f".//{tag}" for tag in _NON_CONTENT_TAGS)):
         element.drop_tree()
+    hidden = root.xpath(_HIDDEN_XPATH)
+    hidden += [e for e in root.xpath(".//*[@style]") if _hidden_by_style(e.get("style"))]
+    for element in hidden:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _hidden_by_style(style: str) -> bool:
+    """Whether an inline style hides its element (display:none, visibility:hidden...)."""
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        value = value.lower().replace("!important", "").strip()
+        if (name.strip().lower(), value) in _HIDING_DECLARATIONS:
+            return True
+    return False
 
 
 def _main_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -333,6 +334,24 @@ def test_hostile_concern_summary_is_shown_as_text(signed_in: SpaEnv) -> None:
         assert "&lt;script&gt;" in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in spa.client.get(f"/spa/referrals/{REFERENCE}").text
 
+
+def test_document_markup_quoted_by_the_assistant_is_shown_as_text(signed_in: SpaEnv) -> None:
+    """An answer quoting a council page that shows script and markup as text, in a referral's
+    transcript and in a content gap: staff read the characters, the browser builds no elements."""
+    from tests.hostile_documents import IMG_PAYLOAD, SCRIPT_PAYLOAD, TITLE
+
+    spa = signed_in
+    answer = (f"Families book a place through the short breaks team. {SCRIPT_PAYLOAD} {IMG_PAYLOAD}\n"
+              f"Sources:\n- {TITLE} (Brackenmoor Borough Council)")
+    spa.add_referral(REFERENCE, transcript=[{"speaker": "parent", "text": "how do I book a summer place"},
+                                            {"speaker": "assistant", "text": answer}])
+    spa.add_gap(f"what does {IMG_PAYLOAD} on the booking form mean", kind="not_helpful")
+    for path, shown in ((f"/spa/referrals/{REFERENCE}", (SCRIPT_PAYLOAD, IMG_PAYLOAD, TITLE)),
+                        ("/spa/content-gaps", (IMG_PAYLOAD,))):
+        page = lxml.html.document_fromstring(spa.client.get(path).text)
+        assert page.xpath("//script | //img | //svg | //*[@onerror or @onload or @onmouseover]") == [], path
+        for text in shown:
+            assert text in page.text_content(), (path, text)
 
 def test_security_headers_on_pages(signed_in: SpaEnv) -> None:
     response = signed_in.client.get("/spa/")

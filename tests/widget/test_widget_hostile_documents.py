@@ -1,0 +1,122 @@
+"""A council page that quotes script and markup as text, and gives prompt-style instructions, seen
+through the widget in Debian's chromium: the characters are shown, nothing runs, no link is added.
+
+The gateway here is the real one, started alone on an index built from that page
+(tests/hostile_documents.py); the lookup tab reads its /api/search. Rasa is not started for
+this index: the chat test answers /api/chat in the browser with the reply that the action
+server's answer composer builds from the same index.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import REPO_ROOT
+from tests.hostile_documents import (
+    IMG_PAYLOAD,
+    INSTRUCTION,
+    PAGE_URL,
+    QUESTION,
+    SCRIPT_PAYLOAD,
+    SECTION,
+    TITLE,
+)
+from tests.widget.conftest import HOST_JS, WidgetStack, bot_messages, wait_for_reply
+
+pytestmark = pytest.mark.slow
+
+LAUNCHER = "button.lo-launcher"
+RAN = f"""() => ({{
+    pwned: window.__pwned === undefined ? null : window.__pwned,
+    elements: ({HOST_JS})().shadowRoot.querySelectorAll(
+        'script, img, svg, [onerror], [onload], [onmouseover]').length
+}})"""
+
+
+@pytest.fixture(scope="module")
+def widget_stack(hostile_index: Path, tmp_path_factory):
+    """The real gateway on the hostile index (overrides the full stack of tests/widget/conftest.py
+    for this module, so its `site` fixture and checks apply unchanged)."""
+    from bot.stack import START_TIMEOUT_S, Stack, _wait, base_env, free_port, start_gateway
+
+    workdir = tmp_path_factory.mktemp("hostile-widget")
+    database = workdir / "gateway.sqlite3"
+    nowhere = f"http://127.0.0.1:{free_port()}"  # no Rasa, no action server
+    env = base_env(hostile_index, {"DATABASE_URL": f"sqlite:///{database}", "GATEWAY_RASA_URL": nowhere,
+                                   "GATEWAY_ACTION_SERVER_URL": nowhere, "GATEWAY_BACKGROUND_JOBS": "false"})
+    port = free_port()
+    stack = Stack(rasa_url=nowhere, action_url=nowhere, gateway_url=f"http://127.0.0.1:{port}", env=env)
+    log = workdir / "gateway.log"
+    try:
+        stack.processes["gateway"] = start_gateway(port, env, log)
+        _wait(f"{stack.gateway_url}/healthz", stack.processes["gateway"], log, START_TIMEOUT_S)
+        # the first search opens the index and loads the model: done here, not under a page timeout
+        httpx.get(f"{stack.gateway_url}/api/search", params={"q": QUESTION}, timeout=START_TIMEOUT_S).raise_for_status()
+        yield WidgetStack(url=stack.gateway_url, database=database, stack=stack)
+    finally:
+        stack.stop()
+
+
+def watch(page) -> list[str]:
+    """Dialogs the page opens (alert, confirm...), dismissed and recorded."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    return dialogs
+
+
+def assert_nothing_ran(page, recorder, dialogs: list[str]) -> None:
+    page.wait_for_load_state("networkidle")  # time for an injected image to fail and fire onerror
+    assert page.evaluate(RAN) == {"pwned": None, "elements": 0}
+    assert dialogs == []
+    assert not [u for u in recorder.requests if u.endswith("/x")], "the quoted <img src=x> was loaded"
+
+
+def test_lookup_shows_quoted_markup_as_text_and_runs_nothing(site, widget_stack):
+    page, recorder = site
+    dialogs = watch(page)
+    page.goto(widget_stack.url + "/")
+    page.locator(LAUNCHER).click()
+    page.get_by_role("tab", name="Look something up").click()
+    page.locator("#lo-q").fill(QUESTION)
+    page.locator("#lo-q").press("Enter")
+    result = page.locator(".lo-results ol .lo-result").first
+    expect(result.get_by_text(SCRIPT_PAYLOAD)).to_be_visible()
+    expect(result.get_by_text(IMG_PAYLOAD)).to_be_visible()
+    expect(result.get_by_role("link", name=TITLE)).to_have_attribute("href", PAGE_URL)
+    expect(result.locator(".lo-source-meta")).to_contain_text(SECTION)
+    assert_nothing_ran(page, recorder, dialogs)
+
+
+def test_a_cited_answer_quoting_the_page_shows_text_and_adds_no_links(site, widget_stack, hostile_index):
+    from actions.answer import Answerer
+    from actions.council import load_council
+    from actions.glossary import Glossary
+    from knowledge_base.retriever import Retriever
+
+    council = load_council(REPO_ROOT / "knowledge_base/sample_council/contacts.yml")
+    reply = Answerer(Retriever.open(hostile_index), council, Glossary.load()).answer(QUESTION).reply
+    assert IMG_PAYLOAD in reply.text and INSTRUCTION in reply.text
+    turn = {"session_id": "hostile-documents-test", "messages": [
+        {"text": reply.text, "buttons": reply.buttons, "custom": reply.custom()}]}
+
+    page, recorder = site
+    dialogs = watch(page)
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                          body=json.dumps(turn)))
+    page.goto(widget_stack.url + "/")
+    page.locator(LAUNCHER).click()
+    page.locator("#lo-input").fill(QUESTION)
+    page.locator("#lo-input").press("Enter")
+    wait_for_reply(page, 0)
+    answer = page.locator(".lo-msg.lo-bot:not(.lo-welcome)").last
+    expect(answer.get_by_text(IMG_PAYLOAD)).to_be_visible()
+    expect(answer.get_by_role("link", name=TITLE)).to_be_visible()
+    assert INSTRUCTION in bot_messages(page)[-1]
+    links = answer.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert links == [PAGE_URL], "the only link is the cited page; the quoted number and address stay text"
+    assert_nothing_ran(page, recorder, dialogs)
