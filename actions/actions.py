@@ -445,21 +445,21 @@ def handoff(risk: Assessment, tracker: Tracker, dispatcher: CollectingDispatcher
     c = council_info()
     if risk.tier == "crisis":
         lines = [
-            "I'm so sorry you're dealing with this. What you've told me sounds serious, and you "
-            "don't have to handle it on your own. Please talk to a person now.",
+            ("I'm so sorry you're dealing with this. What you've told me sounds serious, and you "
+             "don't have to handle it on your own. Please talk to a person now."),
             "If anyone is in immediate danger, call 999.",
             *[f"- {line.name}: {line.phone} ({line.description})" for line in c.crisis_lines],
             f"- {c.front_door.line()}. {c.front_door.description}",
             "",
-            f"Would you like someone from {c.name}'s SEND team to contact you as a priority? "
-            "I'll only share what you agree to.",
+            (f"Would you like someone from {c.name}'s SEND team to contact you as a priority? "
+             "I'll only share what you agree to."),
         ]
         extra = {"crisis_lines": [line.to_json() for line in c.crisis_lines],
                  "contacts": [c.front_door.to_json(), c.spa.to_json()]}
     else:
         lines = [
-            "Thank you for telling me. This sounds like something a person should help you with "
-            "today, rather than information from documents.",
+            ("Thank you for telling me. This sounds like something a person should help you with "
+             "today, rather than information from documents."),
             f"- {c.spa.line()}",
             f"- {c.sendiass.line()}. Free, impartial and confidential advice.",
             "",
@@ -852,10 +852,28 @@ class ActionSubmitReferral(Action):
                          "conversation_id": tracker.sender_id},
                 transcript=transcript(tracker),
             )
-            result = referral_client().submit(referral)
+            try:
+                result = referral_client().submit(referral)
+            except Exception:  # not even the local copy could be written: say so, plainly
+                log.exception("referral could not be saved")
+                reply = Reply(
+                    text=(f"I'm sorry: something went wrong on our side and I could not save your request, "
+                          f"so it has not been sent. Please contact {c.spa.line()} and they will help you "
+                          "directly.\nIf a child is in danger right now, call 999."),
+                    status=statuses.ERROR, extra={"saved": False, "contacts": [c.spa.to_json()]},
+                )
+                send(dispatcher, reply)
+                return [*reset, SlotSet("last_status", reply.status)]
+            if result.delivered:
+                first = [f"Thank you. I've passed this to {c.spa.name}.",
+                         f"Your reference number is {result.reference}. Please keep it."]
+            else:  # safely stored here; the retry loop delivers it when the service is back
+                first = [(f"Thank you. Your request is saved and your reference number is {result.reference}. "
+                          "Please keep it."),
+                         (f"Our system could not reach {c.spa.name} just now, so it will be sent to them "
+                          "automatically as soon as it can. You do not need to do anything else.")]
             lines = [
-                f"Thank you. I've passed this to {c.spa.name}.",
-                f"Your reference number is {result.reference}. Please keep it.",
+                *first,
                 time_frame(urgency),
                 f"If you need to, you can contact them on {c.spa.phone} or {c.spa.email}, quoting your reference.",
             ]

@@ -247,8 +247,8 @@ class Answerer:
         if offer:
             lines.extend([
                 "",
-                f"It sounds as if the help your child needs may not be in place. I can ask "
-                f"{self.council.name}'s {self.council.spa.name} to contact you about it. Would you like that?",
+                (f"It sounds as if the help your child needs may not be in place. I can ask "
+                 f"{self.council.name}'s {self.council.spa.name} to contact you about it. Would you like that?"),
             ])
         return "\n".join(lines).strip()
 

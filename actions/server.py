@@ -49,7 +49,7 @@ def retry_undelivered_referrals(stop: threading.Event) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m actions.server")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
     parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
@@ -68,7 +68,12 @@ def main(argv: list[str] | None = None) -> None:
     from actions.scrub import install_log_scrubbing
 
     install_log_scrubbing()
-    actions.warm_up()
+    from knowledge_base.index_io import IndexUnavailable
+
+    try:
+        actions.warm_up()
+    except IndexUnavailable as exc:  # one line naming the problem and the command that fixes it
+        sys.exit(f"The action server cannot start: {exc}")
     executor = ActionExecutor()
     executor.register_package("actions.actions")
     app = create_app(executor, cors_origins=[])

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POSTGRES_CONNECT_TIMEOUT_S = 5
 
 
 class Base(DeclarativeBase):
@@ -52,7 +53,9 @@ def engine_for(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # a server that has gone away is noticed in seconds, not after the kernel's TCP timeout
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10,
+                         connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S})
 
 
 @lru_cache(maxsize=8)

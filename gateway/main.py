@@ -19,7 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.api.routes import chat, health, lookup, widget
@@ -28,6 +29,7 @@ from gateway.observability import REJECTED, configure_logging, request_id_var
 from gateway.services.rasa import RasaClient
 from gateway.services.ratelimit import RateLimiter
 from gateway.settings import Settings, get_settings
+from knowledge_base.index_io import IndexUnavailable
 
 log = logging.getLogger("gateway")
 
@@ -44,6 +46,25 @@ def _security_headers(settings: Settings) -> dict[str, str]:
         "Cross-Origin-Resource-Policy": "cross-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     }
+
+
+DATABASE_RETRY_AFTER_S = 30
+
+
+def _database_unavailable(request: Request) -> Response:
+    """The records database cannot be reached: 503 with Retry-After; an HTML page for staff.
+
+    The action server keeps an undelivered referral in its own outbox and posts it again, so a
+    503 here loses nothing (ADR 0007)."""
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
+    if request.url.path.startswith("/spa"):
+        page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not available just now"
+                "</title></head><body><main><h1>The referral records are not available just now</h1>"
+                "<p>The database cannot be reached. Nothing has been lost. Please try again in a minute; "
+                "if this goes on, tell the system's support team.</p></main></body></html>")
+        return HTMLResponse(page, status_code=503, headers=headers)
+    return JSONResponse(status_code=503, headers=headers, content={
+        "detail": "Our records system is not available just now. Please try again in a minute."})
 
 
 def _readable_validation_error(exc: RequestValidationError) -> str:
@@ -68,6 +89,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from gateway.services.retention import run_retention_loop
 
         stop = threading.Event()
+        try:  # open the index now: a missing or corrupt one is named at start-up, with its fix
+            await run_in_threadpool(app.state.retriever)
+        except IndexUnavailable as exc:
+            log.error("the index cannot be opened, so search and /readyz will fail until it is fixed: %s", exc)
         if settings.migrate_on_start:
             await run_in_threadpool(upgrade_to_head, settings.database_url)
         if settings.background_jobs:
@@ -114,6 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             else:
                 try:
                     response = await call_next(request)
+                except DBAPIError:  # the database is away: say so (503), never a bare 500
+                    log.exception("database unavailable")
+                    response = _database_unavailable(request)
                 except Exception:
                     log.exception("unhandled error")
                     response = JSONResponse(status_code=500, content={

@@ -76,7 +76,7 @@ def test_gap_from_a_recorded_question(actions):
 
 def test_answer_action_refuses_a_risky_message(actions):
     # even if routing went wrong, the answer action hands off instead of answering
-    messages, events = run(actions.ActionAnswer(), "crisis")
+    messages, _ = run(actions.ActionAnswer(), "crisis")
     assert messages[0]["custom"]["status"] == "handed_off"
     assert not messages[0]["custom"]["sources"]
 
@@ -126,8 +126,29 @@ def test_submit_stores_the_referral_with_a_reference(actions):
     custom = messages[0]["custom"]
     assert custom["status"] == "referral_submitted" and custom["reference"].startswith("SPA-")
     assert custom["delivered"] is False  # no referral service configured: kept in the outbox
+    # the parent is told the truth: saved, not yet with the team, and sent on without them
+    assert "saved" in messages[0]["text"] and "passed this to" not in messages[0]["text"]
+    assert "sent to them automatically" in messages[0]["text"]
     stored = actions.referral_client().outbox.get(custom["reference"])
     assert stored["contact_value"] == "sam@example.org" and stored["consent"]["given"] is True
     assert all("sam@example.org" not in line["text"] for line in stored["transcript"])
     slots = slots_set(events)
     assert slots["referral_reference"] == custom["reference"] and slots["parent_name"] is None
+
+
+def test_submit_says_plainly_when_the_referral_could_not_be_saved(actions, tmp_path, monkeypatch):
+    not_a_file = tmp_path / "outbox-is-a-folder"
+    not_a_file.mkdir()  # SQLite cannot open a folder: the local copy cannot be written
+    monkeypatch.setenv("REFERRAL_OUTBOX", str(not_a_file))
+    actions.settings.cache_clear()
+    actions.referral_client.cache_clear()
+    try:
+        messages, events = run(actions.ActionSubmitReferral(), "referral_confirm")
+    finally:
+        monkeypatch.undo()
+        actions.settings.cache_clear()
+        actions.referral_client.cache_clear()
+    custom = messages[0]["custom"]
+    assert custom["status"] == "error" and custom["saved"] is False and "reference" not in custom
+    assert "not been sent" in messages[0]["text"] and "01632 960 100" in messages[0]["text"]
+    assert "referral_reference" not in slots_set(events)

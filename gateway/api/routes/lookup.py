@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -10,9 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from actions.replies import source_json
 from gateway.deps import SettingsDep
+from knowledge_base.index_io import IndexUnavailable
 from knowledge_base.types import SearchFilters
 
 router = APIRouter(tags=["lookup"])
+log = logging.getLogger("gateway.lookup")
 DOC_TYPES = ("local_offer_page", "oap_guidance", "toolkit", "service_record", "policy_position", "research")
 
 
@@ -57,7 +60,12 @@ async def search(
     if unknown:
         raise HTTPException(status_code=400, detail=f"Unknown document type: {', '.join(unknown)}. "
                                                     f"Use one of: {', '.join(DOC_TYPES)}.")
-    retriever = await run_in_threadpool(request.app.state.retriever)
+    try:
+        retriever = await run_in_threadpool(request.app.state.retriever)
+    except IndexUnavailable as exc:  # the problem and its fix go to the log, not to the parent
+        log.error("search unavailable: %s", exc)
+        raise HTTPException(status_code=503, headers={"Retry-After": "60"},
+                            detail="Search is not available just now. Please try again later.") from None
     filters = SearchFilters(council=council, doc_types=types) if (council or types) else None
     result = await run_in_threadpool(retriever.search, q, k, filters)
     return {
