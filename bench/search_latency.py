@@ -235,7 +235,7 @@ def serve_and_time(index_dir: str, warm_up: list[str], timed: list[str], options
             with laps("prepare_query"):
                 prepared = prepare_query(question, retriever.speller)
             with laps("query_embedding"):
-                vector = embedder.encode([prepared.expanded])
+                vector = embedder.encode_queries([prepared.corrected])
             with laps("faiss_search"):
                 index.dense.search(vector, windows)
             tokens = [t for t in bm25_tokens(prepared.expanded) if t in index.bm25.vocab_dict]
@@ -255,6 +255,7 @@ def serve_and_time(index_dir: str, warm_up: list[str], timed: list[str], options
         "other_load_cores": measured.other_load_cores,
         "attempts": measured.attempts,
         "threads": {"torch": torch.get_num_threads(), "faiss_omp": faiss.omp_get_max_threads()},
+        "query_encoder": embedder.query_backend,
         "open_s": round(open_s, 2),
         "rss_mb": {"imports_done": rss_start, "model_loaded": rss_model, "index_open": rss_open,
                    "index": round(rss_open - rss_model, 1)},

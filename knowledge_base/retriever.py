@@ -196,7 +196,7 @@ class Retriever:
         define the terms (ADR 0003: dense recall@5 0.60 with them, 0.65 without). BM25, which
         cannot know that the two forms mean the same, still gets the expansions.
         """
-        return self.embedder.encode([prepared.corrected])
+        return self.embedder.encode_queries([prepared.corrected])
 
     def _fuse(self, dense: list[tuple[int, float]], bm25: list[tuple[int, float]]) -> dict[int, float]:
         fused: dict[int, float] = {}

@@ -6,7 +6,7 @@ FROM python:3.11.7-slim
 # TOKENIZERS_PARALLELISM is a setting, not a secret (hadolint matches its name)
 # hadolint ignore=DL3064
 ENV PIP_NO_CACHE_DIR=1 PYTHONPATH=/app HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false \
-    LOCAL_OFFER_INDEX=/index/council GATEWAY_HOST=0.0.0.0 GATEWAY_ENV=production
+    LOCAL_OFFER_INDEX=/index/council GATEWAY_HOST=0.0.0.0 GATEWAY_ENV=production LOCAL_OFFER_ONNX_DIR=/app/onnx
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -16,7 +16,9 @@ COPY actions/ actions/
 COPY gateway/ gateway/
 COPY web_widget/ web_widget/
 COPY bot/__init__.py bot/
+# the query encoder's ONNX export is made here, once, rather than at every container start (ADR 0009)
 RUN pip install . \
+ && python -c "from knowledge_base.embedding import Embedder; assert Embedder().query_backend == 'onnxruntime'" \
  && useradd --create-home --uid 10001 app
 USER 10001
 EXPOSE 8000
