@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -206,6 +206,26 @@ def safe_next(value: object) -> str | None:
     return value
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def cross_site(request: Request) -> bool:
+    """A form sent by another site's page (the browser says so), on top of the CSRF token.
+
+    `Sec-Fetch-Site` is sent by current browsers; `Origin` by all of them on a POST. A request
+    with neither (a script, an old browser) still needs the session's CSRF token.
+    """
+    if request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    # behind a reverse proxy the browser's host is in X-Forwarded-Host (a header no other site's
+    # page can add to a form post)
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or ""
+    return origin == "null" or urlsplit(origin).netloc.lower() != host.split(",")[0].strip().lower()
+
+
 class SpaRoute(APIRoute):
     """Turns the pages' exceptions into HTML responses, whatever exception handlers the app has."""
 
@@ -213,6 +233,10 @@ class SpaRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def spa_handler(request: Request) -> Response:
+            if request.method not in SAFE_METHODS and cross_site(request):
+                return error_page(request, 403, "This form could not be checked",
+                                  "It was sent from another website, not from these pages. Open the SPA staff "
+                                  "pages directly and try again.")
             try:
                 return await handler(request)
             except NotSignedIn:
