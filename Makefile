@@ -34,7 +34,7 @@ export PYTHONPATH := $(CURDIR)
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup check-setup browser run run-cluster test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue screenshots lint clean
+.PHONY: setup check-setup browser run run-cluster test index train validate-bot eval-retrieval eval-sample eval-dialogue bench bench-dialogue bench-load screenshots lint clean
 
 setup: $(VENV)/.installed $(VENV_RASA)/.installed browser check-setup
 
@@ -124,9 +124,12 @@ eval-sample: index
 
 # Figures as JSON on stdout and in var/bench/ (see docs/benchmarks.md); the seed corpus is
 # measured too when it is there. Timings vary with other load on the machine: check `uptime`.
-bench: $(VENV)/.installed
+# Every benchmark, one after another (about 35 minutes on 2 cores; figures in docs/benchmarks.md).
+bench: setup index train
 	$(PY) -m bench.ingest_throughput $(if $(wildcard $(CORPUS)),--corpus $(CORPUS)) --out var/bench/ingest_throughput.json
 	$(PY) -m bench.search_latency --out var/bench/search_latency.json
+	$(PY) -m bench.dialogue_latency --out var/bench/dialogue_latency.json
+	$(PY) -m bench.cluster_load --out var/bench/cluster_load.json
 
 # Screenshots of the widget at 1280 and 320 CSS px wide, in docs/screenshots/ (the whole stack
 # runs for real on the sample council, in Debian's chromium).
@@ -135,6 +138,10 @@ screenshots: setup index train
 
 bench-dialogue: setup index train
 	$(PY) -m bench.dialogue_latency --out var/bench/dialogue_latency.json
+
+# One Rasa replica against two through the gateway (PostgreSQL tracker, Redis lock store).
+bench-load: setup index train
+	$(PY) -m bench.cluster_load --out var/bench/cluster_load.json
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check ingest knowledge_base actions bot gateway web_widget tests bench
