@@ -10,20 +10,26 @@ completely written.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import bm25s
 import numpy as np
 from tqdm import tqdm
 
-import hashlib
-
-from ingest.chunk import ChunkingConfig, chunk_document, dense_windows, embedding_text, stable_chunk_id
+from ingest.chunk import (
+    ChunkingConfig,
+    chunk_document,
+    dense_windows,
+    embedding_text,
+    stable_chunk_id,
+)
 from ingest.model import LoadedDocument
 from knowledge_base import index_io
 from knowledge_base.embedding import Embedder
@@ -100,7 +106,7 @@ def build_index(
     *,
     council_names: dict[str, str],
     embedder: Embedder,
-    chunking: ChunkingConfig = ChunkingConfig(),
+    chunking: ChunkingConfig = ChunkingConfig(),  # noqa: B008 (frozen, never mutated)
     progress: bool = True,
 ) -> BuildSummary:
     started = time.perf_counter()

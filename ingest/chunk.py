@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ingest.model import Block, LoadedDocument

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold = best_threshold(p, y)
     predicted = p >= threshold
     report = {
-        "questions": int(len(y)),
+        "questions": len(y),
         "answerable": int(y.sum()),
         "auc": round(auc(p, y), 3),
         "answered_when_answerable": round(float(predicted[y == 1].mean()), 3),

@@ -31,8 +31,8 @@ QUERY_THREADS_ENV = "LOCAL_OFFER_QUERY_THREADS"
 DEFAULT_BATCH_SIZE = 64
 DEFAULT_ONNX_DIR = Path(__file__).resolve().parents[1] / "var/models/onnx"
 MAX_ONNX_DIFFERENCE = 1e-4  # largest element-wise difference from torch accepted on load
-PROBES = ["what is sen support", "How long does an EHC needs assessment take? My son is in year 5 and has "
-          "been waiting since the spring for the council to decide."]
+PROBES = ["what is sen support", ("How long does an EHC needs assessment take? My son is in year 5 and has "
+                                  "been waiting since the spring for the council to decide.")]
 
 log = logging.getLogger(__name__)
 

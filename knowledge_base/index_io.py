@@ -140,7 +140,7 @@ def write_version(
         "corpus_hash": corpus_hash(chunks),
         "counts": {
             "chunks": len(chunks),
-            "dense_windows": int(len(window_ids)),
+            "dense_windows": len(window_ids),
             "documents": len({c.source_id for c in chunks}),
             "councils": sorted({c.council for c in chunks}),
         },
@@ -220,7 +220,7 @@ def load(index_path: Path, *, verify: bool = False) -> IndexData:
         vocabulary = json.loads((version_path / "vocabulary.json").read_text(encoding="utf-8"))
         windows = np.load(version_path / "windows.npy", allow_pickle=False)
         window_hashes = json.loads((version_path / "window_hashes.json").read_text(encoding="utf-8"))
-    except Exception as exc:  # any parse failure means the same thing to the caller
+    except Exception as exc:  # noqa: BLE001 (any parse failure means the same thing to the caller)
         raise IndexUnavailable(f"index in {version_path} is corrupt ({type(exc).__name__}: {exc}): {REBUILD_HINT}")
     consistent = (
         manifest["counts"]["chunks"] == len(chunks)

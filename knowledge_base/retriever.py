@@ -24,7 +24,7 @@ from knowledge_base import index_io
 from knowledge_base.answerability import Calibration, answerability_features, load_calibration
 from knowledge_base.embedding import Embedder, shared_embedder
 from knowledge_base.text import PreparedQuery, Speller, bm25_tokens, prepare_query
-from knowledge_base.types import Citation, ChunkRecord, Passage, SearchFilters, SearchResult
+from knowledge_base.types import ChunkRecord, Citation, Passage, SearchFilters, SearchResult
 
 # Tuned on the development sets (ADR 0003). Each stretch of text is in two tilings, so it takes
 # about twice as many ranks as with one: 40 here weighs ranks as 20 did with a single tiling.

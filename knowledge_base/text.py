@@ -8,6 +8,7 @@ documents actually use. Expansion only adds words: the original ones are always 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,7 +99,7 @@ STOPWORDS = frozenset(
     wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while
     who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
     yourself yourselves im ive dont doesnt cant wont isnt hes shes theyre whats wats hows
-    just also really still get got getting please thanks thank hi hello""".split()
+    just also really still get got getting please thanks thank hi hello""".split()  # noqa: SIM905 (a word list reads better as prose)
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -124,7 +125,7 @@ def bm25_tokens(text: str) -> list[str]:
     """
     kept = [w.replace("'", "") for w in words(text) if w not in STOPWORDS]
     stems = [s for s in _stemmer().stemWords([w for w in kept if w]) if s]
-    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
+    return stems + [f"{a}_{b}" for a, b in itertools.pairwise(stems)]
 
 
 @dataclass(frozen=True)

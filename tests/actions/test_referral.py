@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -20,7 +21,7 @@ SECRET = "test-secret"
 
 
 class _Service(BaseHTTPRequestHandler):
-    received: list = []
+    received: ClassVar[list] = []
     status = 201
 
     def do_POST(self):
@@ -48,7 +49,7 @@ def service():
 
 
 def _referral(**overrides) -> Referral:
-    values = dict(council="brackenmoor", parent_name="Sam Example", contact_method="phone",
+    values = dict(council="brackenmoor", parent_name="Sam Example", contact_method="phone",  # noqa: C408
                   contact_value="07700 900123", child_age="age 7", school_setting="not given",
                   concern_summary="No support in place at school.", urgency="soon",
                   consent={"given": True, "wording": "..."})

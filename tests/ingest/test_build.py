@@ -171,9 +171,9 @@ def test_build_cli_prints_a_summary_and_exit_codes(tmp_path: Path) -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "ingest", "build", "--sources", str(sources), "--out", str(tmp_path / "ix"),
                "--root", str(tmp_path), "--quiet"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=300)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "documents: 1" in done.stdout and "missing.pdf" in done.stdout and "published version" in done.stdout
     sources.write_text("council: {id: testshire, name: Testshire}\nsources:\n  - {path: docs, type: leaflet}\n")
-    bad = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=300)
+    bad = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=300, check=False)
     assert bad.returncode == 2 and "leaflet" in bad.stderr

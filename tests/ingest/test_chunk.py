@@ -154,8 +154,8 @@ def test_dense_windows_fit_the_model_and_cover_the_passage() -> None:
 
 # ----- properties over arbitrary text (hypothesis) ---------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 _WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1,
                  max_size=12)

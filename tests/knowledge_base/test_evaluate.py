@@ -6,12 +6,11 @@ import json
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from knowledge_base.evaluate import is_hit, score_rankings, scorable
+from knowledge_base.evaluate import is_hit, scorable, score_rankings
 from knowledge_base.types import ChunkRecord
 from tests.conftest import REPO_ROOT
 
@@ -65,8 +64,7 @@ def test_eval_retrieval_on_the_seeds_reports_three_rankings(shared_dir: Path, tm
     done = subprocess.run(
         ["make", "--no-print-directory", "eval-retrieval", f"CORPUS={shared_dir / 'seeds'}",
          f"GOLD={shared_dir / 'eval' / 'seed_dev.jsonl'}", f"OUT={out}"],
-        capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=1800,
-    )
+        capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=1800, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(out.read_text())
     for ranking in ("fused", "bm25", "dense"):
