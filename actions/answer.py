@@ -86,6 +86,46 @@ def _sentences(text: str) -> list[str]:
     return pieces
 
 
+def _lists(text: str) -> list[tuple[str | None, list[str]]]:
+    """The passage's lists: (the lead-in line ending in ':' or None, the items without bullets)."""
+    found: list[tuple[str | None, list[str]]] = []
+    previous: str | None = None
+    items: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if _BULLET.match(line):
+            items.append(_BULLET.sub("", line).strip())
+            continue
+        if items:
+            lead = previous if previous and previous.endswith(":") else None
+            found.append((lead, items))
+            items = []
+        previous = line.strip() or None
+    return found
+
+
+def _time_list(passage_text: str, sentence: str) -> list[str] | None:
+    """For a "how long" question whose best sentence is one item of a list of time limits
+    ("Within 6 weeks...", "Within 16 weeks...", "Within 20 weeks..."), the whole list with its
+    lead-in, as lines: one limit alone answers the question only in part."""
+    for lead, items in _lists(passage_text):
+        if not any(sentence in item for item in items):
+            continue
+        timed = sum(1 for item in items if _TIME_WORDS.search(item))
+        lines = ([lead] if lead and _word_count(lead) <= 30 else []) + [f"- {item}" for item in items]
+        if 2 <= timed and len(items) <= 6 and sum(_word_count(line) for line in lines) <= MAX_ANSWER_WORDS:
+            return lines
+    return None
+
+
+def join_sentences(pieces: list[str]) -> str:
+    """Sentences run on; list items ("- ...") each start a line."""
+    text = ""
+    for piece in pieces:
+        separator = "\n" if piece.startswith("- ") else " "
+        text = f"{text}{separator}{piece}" if text else piece
+    return text
+
+
 def _word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
@@ -157,7 +197,7 @@ class Answerer:
             if passage not in cited:
                 cited.append(passage)
         cited = cited[:CITED_PASSAGES]
-        body = " ".join(sentence for _, sentence in chosen)
+        body = join_sentences([sentence for _, sentence in chosen])
         expanded = set(already_expanded)
         if self.glossary is not None:
             body, expanded = self.glossary.expand_first_use(body, set(already_expanded))
@@ -226,6 +266,11 @@ class Answerer:
             candidates.append((score, rank, index, sentence))
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
         best = candidates[0][0]
+        if wants_time:  # the best sentence that states a time: is it one limit of a list of them?
+            timed = next((c for c in candidates if _TIME_WORDS.search(c[3])), None)
+            if timed and timed[0] >= best * RELATIVE_SENTENCE_FLOOR and (
+                    whole := _time_list(passages[timed[1]].text, timed[3])):
+                return [(timed[1], line) for line in whole]
         chosen = [candidates[0]]
         words = _word_count(candidates[0][3])
         seen = {candidates[0][3].lower()}

@@ -24,6 +24,7 @@ from knowledge_base.text import bm25_tokens
 from knowledge_base.types import Passage
 
 EVIDENCE_PASSAGES = 5
+_ITEM = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
 
 _TIME_QUESTION = re.compile(
     r"\b(how long|how many (weeks|days|months)|deadline|time ?limit|time ?scale|how soon|how much time|have i got|legal limit)\b"
@@ -58,8 +59,24 @@ _VERB_STEMS = {
 
 
 def _sentences(passages: list[Passage]) -> list[str]:
-    text = " ".join(p.text for p in passages)
-    return [s for s in re.split(r"(?<=[.!?;:])\s+|\n+", text) if s.strip()]
+    """Sentences and list items; an item carries its list's lead-in ("You must appeal within
+    whichever of these is later: 2 months from the date of the decision letter"), since the
+    item alone often does not say what it is about."""
+    found: list[str] = []
+    for passage in passages:
+        lead = ""
+        for line in passage.text.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if _ITEM.match(line):
+                item = _ITEM.sub("", line)
+                found.append(f"{lead} {item}" if lead else item)
+                continue
+            pieces = [s for s in re.split(r"(?<=[.!?;:])\s+", line) if s.strip()]
+            found.extend(pieces)
+            lead = pieces[-1] if pieces and pieces[-1].endswith(":") else ""
+    return found
 
 
 def missing_terms(question: str, passages: list[Passage], glossary) -> list[str]:
@@ -105,8 +122,11 @@ def check(question: str, passages: list[Passage], glossary=None) -> str | None:
     content = {t for t in bm25_tokens(lowered) if "_" not in t and t not in _TIME_WORDS and not t.isdigit()}
     sentences = _sentences(evidence)
     if _TIME_QUESTION.search(lowered):
-        timed = [s for s in sentences if _TIME_SPAN.search(s.lower())]
-        if not any(content & set(bm25_tokens(s)) for s in timed):
+        # the span must be about what was asked: a word of the question, or a SEND term it names
+        # in another form ("how long does an EHCP take" and "...to final EHC plan, 20 weeks")
+        named = [w for _, _, term in (glossary.find_terms(question) if glossary else []) for w in _term_token_sets(term)]
+        timed = [set(bm25_tokens(s)) for s in sentences if _TIME_SPAN.search(s.lower())]
+        if not any(content & tokens or any(w <= tokens for w in named) for tokens in timed):
             return "time"
     if _AMOUNT_QUESTION.search(lowered):
         priced = [set(bm25_tokens(s)) for s in sentences if _AMOUNT.search(s.lower())]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from actions import statuses
-from actions.answer import Answerer, source_lines
+from actions.answer import Answerer, join_sentences, source_lines
 from actions.replies import FEEDBACK_BUTTONS, TALK_TO_SOMEONE, Reply, source_json
 from actions.services import child_age
 from knowledge_base.types import Passage
@@ -137,7 +137,7 @@ def guided_answer(answerer: Answerer, phase: str | None, need: str | None, *, co
         )
         said |= {sentence for _, sentence in chosen}
         lines.append(f"{heading}:")
-        lines.append(" ".join(sentence for _, sentence in chosen))
+        lines.append(join_sentences([sentence for _, sentence in chosen]))
         lines.append("")
         for position in sorted({p for p, _ in chosen}):
             if result.passages[position] not in cited:

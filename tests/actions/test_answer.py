@@ -118,3 +118,37 @@ def test_plain_information_questions_do_not_offer_a_referral(question):
 def test_dates_read_naturally():
     assert format_date("2026-02-10") == "10 February 2026"
     assert format_date(None) == "date not given"
+
+
+def test_a_time_limit_question_gets_the_whole_list_of_limits(answerer):
+    # the statutory timescales are one list on the council's page: one limit alone would answer
+    # "how long has the council got" only in part
+    composed = answerer.answer("how long has the council got to do the ehc needs assessment??")
+    body = composed.reply.text.split("\n\n")[0]
+    lines = body.splitlines()
+    assert lines[0].endswith(":")  # the list's own lead-in
+    limits = [line for line in lines[1:] if line.startswith("- Within ")]
+    assert [re.search(r"\d+ weeks", line).group(0) for line in limits] == ["6 weeks", "16 weeks", "20 weeks"]
+    def words(text: str) -> str:  # glossary expansions in brackets aside
+        return " ".join(re.sub(r"\s*\([^)]*\)", "", text).split()).lower()
+
+    evidence = " ".join(words(p.text) for p in composed.result.passages)
+    assert all(words(line) in evidence for line in lines), lines  # still the page's own words
+
+
+def test_a_list_is_not_pulled_in_for_other_questions(answerer):
+    composed = answerer.answer("who can ask for an ehc needs assessment")
+    assert "\n- " not in composed.reply.text.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(("question", "spans"), [
+    # the limits are list items whose subject is in the list's lead-in ("You must appeal within...")
+    ("how long do i have to appeal", ["2 months", "1 month"]),
+    # "EHCP" in the question, "EHC plan" in the documents: the same term
+    ("how long does an ehcp take", ["6 weeks", "20 weeks"]),
+])
+def test_short_time_questions_are_answered_with_the_limits(answerer, question, spans):
+    reply = answerer.answer(question).reply
+    assert reply.status == statuses.ANSWERED, reply.extra
+    body = reply.text.split("\n\n")[0]
+    assert all(span in body for span in spans), body

@@ -34,6 +34,22 @@ def test_time_questions_need_a_time_span_about_the_subject():
     assert check("how long does the council have to decide on an assessment", timed, GLOSSARY) is None
 
 
+def test_a_list_item_is_read_with_its_lead_in():
+    listed = _passages("You must appeal within whichever of these is later:\n"
+                       "- 2 months from the date of the decision letter; or\n- 1 month from the mediation certificate.")
+    assert check("how long do i have to appeal", listed, GLOSSARY) is None
+    unrelated = _passages("Parents can appeal some decisions.",
+                          "Transport is arranged for the new term:\n- 2 months before the start of term.")
+    assert check("how long do i have to appeal", unrelated, GLOSSARY) == "time"  # a span about something else
+
+
+def test_a_time_span_about_the_named_term_in_another_form():
+    plan = _passages("The whole process, from request to final EHC plan, must take no more than 20 weeks.")
+    assert check("how long does an ehcp take", plan, GLOSSARY) is None
+    other = _passages("An EHCP is a legal document.", "Short break agreements are reviewed every 12 months.")
+    assert check("how long does an ehcp take", other, GLOSSARY) == "time"
+
+
 def test_procedure_questions_need_how_to_steps():
     report = _passages("Schools should be funded so that they do not need to apply for an EHCP for every child.")
     assert check("how do i apply for an ehcp", report, GLOSSARY) == "procedure"
