@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -46,14 +45,17 @@ import httpx
 from bench import code, emit, machine
 from bench.dialogue_latency import (
     QUESTIONS,
-    REQUEST_TIMEOUT_S,
     TURNS_PER_CONVERSATION,
+    Send,
     Turns,
     _busy_ticks,
+    _client,
     _own_ticks,
     _status,
     _tree_ticks,
     _uptime,
+    drive_closed_loop,
+    drive_typing,
     rss_mb,
     snapshot_model,
     sustained,
@@ -127,64 +129,17 @@ async def chat_turn(client: httpx.AsyncClient, url: str, session: str | None, me
     return body.get("session_id"), elapsed
 
 
-def _client(connections: int) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    return httpx.AsyncClient(limits=limits, timeout=REQUEST_TIMEOUT_S, trust_env=False)
+def gateway_sender(cluster: Cluster) -> Send:
+    """Turns to the gateway's /api/chat; a new conversation every `TURNS_PER_CONVERSATION` turns."""
+    sessions: dict[int, str | None] = {}
 
+    async def send(client: httpx.AsyncClient, number: int, sent: int, index: int, turns: Turns) -> float | None:
+        session = None if sent % TURNS_PER_CONVERSATION == 0 else sessions.get(number)
+        sessions[number], latency = await chat_turn(client, cluster.chat, session,
+                                                    QUESTIONS[index % len(QUESTIONS)], turns)
+        return latency
 
-async def typing(cluster: Cluster, conversations: int, duration_s: float, pause_s: float, seed: int) -> dict:
-    turns = Turns()
-    deadline = time.perf_counter() + duration_s
-
-    async def person(number: int) -> None:
-        rng = random.Random(seed + number)
-        await asyncio.sleep(rng.uniform(0, pause_s))
-        session, sent, offset = None, 0, rng.randrange(len(QUESTIONS))
-        while time.perf_counter() < deadline:
-            if sent % TURNS_PER_CONVERSATION == 0:
-                session = None
-            session, _ = await chat_turn(client, cluster.chat, session, QUESTIONS[(offset + sent) % len(QUESTIONS)],
-                                         turns)
-            sent += 1
-            await asyncio.sleep(pause_s)
-
-    async with _client(conversations) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(person(n) for n in range(conversations)))
-        elapsed = time.perf_counter() - began
-    figures = turns.figures()
-    figures.update({"conversations": conversations, "pause_s": pause_s, "duration_s": round(elapsed, 1),
-                    "turns_per_s": round(len(turns.seconds) / elapsed, 2),
-                    # what the conversations would ask of an infinitely fast server
-                    "offered_turns_per_s_at_most": round(conversations / pause_s, 1)})
-    return figures
-
-
-async def closed_loop(cluster: Cluster, clients: int, duration_s: float) -> dict:
-    turns = Turns()
-    deadline = time.perf_counter() + duration_s
-    completed_in_window = 0
-
-    async def loop(number: int) -> None:
-        nonlocal completed_in_window
-        session, sent = None, 0
-        while time.perf_counter() < deadline:
-            if sent % TURNS_PER_CONVERSATION == 0:
-                session = None
-            session, latency = await chat_turn(client, cluster.chat, session,
-                                               QUESTIONS[(number * 7 + sent) % len(QUESTIONS)], turns)
-            sent += 1
-            if latency is not None and time.perf_counter() <= deadline:
-                completed_in_window += 1
-
-    async with _client(clients) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(loop(n) for n in range(clients)))
-        drained = time.perf_counter() - began
-    figures = turns.figures()
-    figures.update({"clients": clients, "window_s": duration_s, "drained_s": round(drained, 1),
-                    "turns_per_s": round(completed_in_window / duration_s, 2)})
-    return figures
+    return send
 
 
 def measure(cluster: Cluster, args, log) -> dict:
@@ -220,10 +175,10 @@ def measure(cluster: Cluster, args, log) -> dict:
 
     for conversations in args.typing:
         phase(f"typing_{conversations}",
-              lambda c=conversations: typing(cluster, c, args.typing_s, args.pause_s, args.seed))
+              lambda c=conversations: drive_typing(gateway_sender(cluster), c, args.typing_s, args.pause_s, args.seed))
     levels = []
     for clients in args.levels:
-        phase(f"closed_loop_{clients}", lambda c=clients: closed_loop(cluster, c, args.step_s))
+        phase(f"closed_loop_{clients}", lambda c=clients: drive_closed_loop(gateway_sender(cluster), c, args.step_s))
         if "turns_per_s" in result["phases"][f"closed_loop_{clients}"]:
             levels.append(result["phases"][f"closed_loop_{clients}"])
     result["sustained"] = sustained(levels, args.p95_limit_s)

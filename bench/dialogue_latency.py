@@ -59,7 +59,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,22 +250,22 @@ async def sequential(bot: Bot, turns_wanted: int, warm_up: int) -> dict:
     return figures
 
 
-async def typing(bot: Bot, conversations: int, duration_s: float, pause_s: float, seed: int) -> dict:
+# send(client, conversation number, turns it has sent, question index, turns) -> latency or None
+Send = Callable[[httpx.AsyncClient, int, int, int, Turns], Awaitable[float | None]]
+
+
+async def drive_typing(send: Send, conversations: int, duration_s: float, pause_s: float, seed: int) -> dict:
     """`conversations` people typing at once: a reply, a pause, the next message, until the end."""
     turns = Turns()
     deadline = time.perf_counter() + duration_s
-    started_turns = 0
 
     async def person(number: int) -> None:
-        nonlocal started_turns
         rng = random.Random(seed + number)
         await asyncio.sleep(rng.uniform(0, pause_s))  # people do not all start on the same second
-        sent = 0
         offset = rng.randrange(len(QUESTIONS))
+        sent = 0
         while time.perf_counter() < deadline:
-            sender = f"{bot.run_id}-typing{conversations}-{number}-{sent // TURNS_PER_CONVERSATION}"
-            started_turns += 1
-            await turn(client, bot.webhook, sender, bot.message(offset + sent), turns)
+            await send(client, number, sent, offset + sent, turns)
             sent += 1
             await asyncio.sleep(pause_s)
 
@@ -275,11 +275,13 @@ async def typing(bot: Bot, conversations: int, duration_s: float, pause_s: float
         elapsed = time.perf_counter() - began
     figures = turns.figures()
     figures.update({"conversations": conversations, "pause_s": pause_s, "duration_s": round(elapsed, 1),
-                    "turns_per_s": round(len(turns.seconds) / elapsed, 2)})
+                    "turns_per_s": round(len(turns.seconds) / elapsed, 2),
+                    # what the conversations would ask of an infinitely fast server
+                    "offered_turns_per_s_at_most": round(conversations / pause_s, 1)})
     return figures
 
 
-async def closed_loop(bot: Bot, clients: int, duration_s: float) -> dict:
+async def drive_closed_loop(send: Send, clients: int, duration_s: float) -> dict:
     """`clients` senders each sending its next message as soon as the reply comes."""
     turns = Turns()
     deadline = time.perf_counter() + duration_s
@@ -289,8 +291,7 @@ async def closed_loop(bot: Bot, clients: int, duration_s: float) -> dict:
         nonlocal completed_in_window
         sent = 0
         while time.perf_counter() < deadline:
-            sender = f"{bot.run_id}-load{clients}-{number}-{sent // TURNS_PER_CONVERSATION}"
-            latency = await turn(client, bot.webhook, sender, bot.message(number * 7 + sent), turns)
+            latency = await send(client, number, sent, number * 7 + sent, turns)
             sent += 1
             if latency is not None and time.perf_counter() <= deadline:
                 completed_in_window += 1
@@ -305,6 +306,24 @@ async def closed_loop(bot: Bot, clients: int, duration_s: float) -> dict:
     figures.update({"clients": clients, "window_s": duration_s, "drained_s": round(drained, 1),
                     "turns_per_s": round(completed_in_window / duration_s, 2)})
     return figures
+
+
+def webhook_sender(bot: Bot, label: str) -> Send:
+    """Turns to Rasa's REST channel; a new sender every `TURNS_PER_CONVERSATION` turns."""
+
+    async def send(client: httpx.AsyncClient, number: int, sent: int, index: int, turns: Turns) -> float | None:
+        sender = f"{bot.run_id}-{label}-{number}-{sent // TURNS_PER_CONVERSATION}"
+        return await turn(client, bot.webhook, sender, bot.message(index), turns)
+
+    return send
+
+
+async def typing(bot: Bot, conversations: int, duration_s: float, pause_s: float, seed: int) -> dict:
+    return await drive_typing(webhook_sender(bot, f"typing{conversations}"), conversations, duration_s, pause_s, seed)
+
+
+async def closed_loop(bot: Bot, clients: int, duration_s: float) -> dict:
+    return await drive_closed_loop(webhook_sender(bot, f"load{clients}"), clients, duration_s)
 
 
 async def long_conversation(bot: Bot, turns_wanted: int) -> dict:

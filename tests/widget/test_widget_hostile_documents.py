@@ -1,22 +1,18 @@
 """A council page that quotes script and markup as text, and gives prompt-style instructions, seen
 through the widget in Debian's chromium: the characters are shown, nothing runs, no link is added.
 
-The gateway here is the real one, started alone on an index built from that page
-(tests/hostile_documents.py); the lookup tab reads its /api/search. Rasa is not started for
-this index: the chat test answers /api/chat in the browser with the reply that the action
-server's answer composer builds from the same index.
+The whole stack is the real one (gateway, Rasa, action server) on an index built from that page
+(tests/hostile_documents.py): the lookup tab reads the gateway's /api/search, the chat is answered
+by the action server's composer quoting the page.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import REPO_ROOT
 from tests.hostile_documents import (
     IMG_PAYLOAD,
     INSTRUCTION,
@@ -26,6 +22,7 @@ from tests.hostile_documents import (
     SECTION,
     TITLE,
 )
+from tests.stack_fixtures import require_model
 from tests.widget.conftest import HOST_JS, WidgetStack, bot_messages, wait_for_reply
 
 pytestmark = pytest.mark.slow
@@ -40,26 +37,17 @@ RAN = f"""() => ({{
 
 @pytest.fixture(scope="module")
 def widget_stack(hostile_index: Path, tmp_path_factory):
-    """The real gateway on the hostile index (overrides the full stack of tests/widget/conftest.py
+    """The real stack on the hostile index (overrides the session stack of tests/widget/conftest.py
     for this module, so its `site` fixture and checks apply unchanged)."""
-    from bot.stack import START_TIMEOUT_S, Stack, _wait, base_env, free_port, start_gateway
+    from bot.stack import running_stack
 
+    model = require_model()
     workdir = tmp_path_factory.mktemp("hostile-widget")
     database = workdir / "gateway.sqlite3"
-    nowhere = f"http://127.0.0.1:{free_port()}"  # no Rasa, no action server
-    env = base_env(hostile_index, {"DATABASE_URL": f"sqlite:///{database}", "GATEWAY_RASA_URL": nowhere,
-                                   "GATEWAY_ACTION_SERVER_URL": nowhere, "GATEWAY_BACKGROUND_JOBS": "false"})
-    port = free_port()
-    stack = Stack(rasa_url=nowhere, action_url=nowhere, gateway_url=f"http://127.0.0.1:{port}", env=env)
-    log = workdir / "gateway.log"
-    try:
-        stack.processes["gateway"] = start_gateway(port, env, log)
-        _wait(f"{stack.gateway_url}/healthz", stack.processes["gateway"], log, START_TIMEOUT_S)
-        # the first search opens the index and loads the model: done here, not under a page timeout
-        httpx.get(f"{stack.gateway_url}/api/search", params={"q": QUESTION}, timeout=START_TIMEOUT_S).raise_for_status()
+    env = {"DATABASE_URL": f"sqlite:///{database}", "REFERRAL_SERVICE_SECRET": "hostile-widget-secret-value",
+           "GATEWAY_SMTP_PORT": "1"}
+    with running_stack(model, hostile_index, workdir=workdir / "stack", env=env, with_gateway=True) as stack:
         yield WidgetStack(url=stack.gateway_url, database=database, stack=stack)
-    finally:
-        stack.stop()
 
 
 def watch(page) -> list[str]:
@@ -92,22 +80,9 @@ def test_lookup_shows_quoted_markup_as_text_and_runs_nothing(site, widget_stack)
     assert_nothing_ran(page, recorder, dialogs)
 
 
-def test_a_cited_answer_quoting_the_page_shows_text_and_adds_no_links(site, widget_stack, hostile_index):
-    from actions.answer import Answerer
-    from actions.council import load_council
-    from actions.glossary import Glossary
-    from knowledge_base.retriever import Retriever
-
-    council = load_council(REPO_ROOT / "knowledge_base/sample_council/contacts.yml")
-    reply = Answerer(Retriever.open(hostile_index), council, Glossary.load()).answer(QUESTION).reply
-    assert IMG_PAYLOAD in reply.text and INSTRUCTION in reply.text
-    turn = {"session_id": "hostile-documents-test", "messages": [
-        {"text": reply.text, "buttons": reply.buttons, "custom": reply.custom()}]}
-
+def test_a_cited_answer_quoting_the_page_shows_text_and_adds_no_links(site, widget_stack):
     page, recorder = site
     dialogs = watch(page)
-    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                          body=json.dumps(turn)))
     page.goto(widget_stack.url + "/")
     page.locator(LAUNCHER).click()
     page.locator("#lo-input").fill(QUESTION)
