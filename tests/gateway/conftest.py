@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -25,6 +26,21 @@ TEST_SECRET = "test-referral-secret-0123456789abcdef"
 
 
 # ----- databases --------------------------------------------------------------------------------
+
+@contextmanager
+def offline_gateway(index: Path, database_url: str, **overrides):
+    """The whole gateway app in-process on `index`, with Rasa and the action server unreachable
+    (port 9, discard): a TestClient for what the gateway does on its own."""
+    from fastapi.testclient import TestClient
+
+    from gateway.main import create_app
+    from gateway.settings import Settings
+
+    settings = Settings(rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9",
+                        LOCAL_OFFER_INDEX=index, DATABASE_URL=database_url, background_jobs=False)
+    with TestClient(create_app(settings.model_copy(update=overrides))) as client:
+        yield client
+
 
 def _postgres_url() -> str:
     return os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)

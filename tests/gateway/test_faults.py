@@ -11,7 +11,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.gateway.conftest import _postgres_url, _with_database
+from tests.gateway.conftest import _postgres_url, _with_database, offline_gateway
 from tests.stack_fixtures import MODEL, require_model
 from tests.tcp_cut import CuttableRelay
 
@@ -246,15 +246,8 @@ def test_action_server_refuses_to_start_on_a_broken_index_and_says_how_to_rebuil
 def test_gateway_names_a_broken_index_and_keeps_serving_what_it_can(sample_index, tmp_path, caplog):
     import logging
 
-    from fastapi.testclient import TestClient
-
-    from gateway.main import create_app
-    from gateway.settings import Settings
-
     index = _corrupt_copy(sample_index, tmp_path / "index")
-    settings = Settings().model_copy(update={"index_path": index,
-                                             "database_url": f"sqlite:///{tmp_path / 'gateway.sqlite3'}"})
-    with caplog.at_level(logging.ERROR), TestClient(create_app(settings)) as client:
+    with caplog.at_level(logging.ERROR), offline_gateway(index, f"sqlite:///{tmp_path / 'gateway.sqlite3'}") as client:
         logged = " ".join(r.getMessage() for r in caplog.records)
         assert "dense.faiss" in logged and "make index" in logged  # named at start-up, with the fix
         search = client.get("/api/search", params={"q": "what is sen support"})

@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.gateway.conftest import offline_gateway
+
 pytestmark = pytest.mark.slow
 
 
@@ -141,16 +143,7 @@ def test_ready_when_everything_answers(gateway):
 
 
 def test_rasa_down_means_not_ready_but_search_still_works(sample_index, tmp_path):
-    from gateway.deps import settings_dep
-    from gateway.main import create_app
-    from gateway.settings import Settings
-
-    settings = Settings(rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9",
-                        LOCAL_OFFER_INDEX=sample_index, DATABASE_URL=f"sqlite:///{tmp_path / 'g.sqlite3'}",
-                        background_jobs=False)
-    app = create_app(settings)
-    app.dependency_overrides[settings_dep] = lambda: settings
-    with TestClient(app) as client:
+    with offline_gateway(sample_index, f"sqlite:///{tmp_path / 'g.sqlite3'}") as client:
         ready = client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["checks"]["rasa"] is False
         chat = client.post("/api/chat", json={"message": "what is sen support"})

@@ -4,8 +4,8 @@ passages come back as the same plain text in JSON, never as HTML a browser would
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
+from tests.gateway.conftest import offline_gateway
 from tests.hostile_documents import (
     IMG_PAYLOAD,
     PAGE_URL,
@@ -19,17 +19,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def lookup_client(hostile_index, tmp_path_factory):
-    from gateway.deps import settings_dep
-    from gateway.main import create_app
-    from gateway.settings import Settings
-
     database = tmp_path_factory.mktemp("hostile-gateway") / "gateway.sqlite3"
-    settings = Settings(rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9",
-                        LOCAL_OFFER_INDEX=hostile_index, DATABASE_URL=f"sqlite:///{database}",
-                        background_jobs=False)
-    app = create_app(settings)
-    app.dependency_overrides[settings_dep] = lambda: settings
-    with TestClient(app) as client:
+    with offline_gateway(hostile_index, f"sqlite:///{database}") as client:
         yield client
 
 
