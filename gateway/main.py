@@ -90,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         stop = threading.Event()
         try:  # open the index now: a missing or corrupt one is named at start-up, with its fix
-            await run_in_threadpool(app.state.retriever)
+            retriever = await run_in_threadpool(app.state.retriever)
+            log.info("query encoder: %s", await run_in_threadpool(lambda: retriever.embedder.query_backend))
         except IndexUnavailable as exc:
             log.error("the index cannot be opened, so search and /readyz will fail until it is fixed: %s", exc)
         if settings.migrate_on_start:

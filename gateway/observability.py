@@ -56,7 +56,9 @@ def configure_logging(level: str = "INFO") -> None:
     if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
-        root.handlers = [handler]
+        # replaces plain console handlers (basicConfig's, uvicorn's defaults); keeps any other
+        # handler someone attached on purpose (a file, a test's log capture)
+        root.handlers = [h for h in root.handlers if type(h) is not logging.StreamHandler] + [handler]
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -64,11 +65,8 @@ class Embedder:
         self.max_tokens = int(self.model.max_seq_length)
         self.name = self.model_path.name if self.model_path.name != "model" else self.model_path.parent.name
         self._query_encoder: OnnxQueryEncoder | None = None
-        self.query_backend = "torch"
-        if os.environ.get(QUERY_ENCODER_ENV, "onnx").lower() != "torch":
-            self._query_encoder = OnnxQueryEncoder.for_model(self)
-            if self._query_encoder is not None:
-                self.query_backend = "onnxruntime"
+        self._query_encoder_resolved = False  # opened on the first query: a build never needs it
+        self._query_lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
@@ -87,10 +85,24 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def _query_encoder_or_none(self) -> OnnxQueryEncoder | None:
+        with self._query_lock:
+            if not self._query_encoder_resolved:
+                if os.environ.get(QUERY_ENCODER_ENV, "onnx").lower() != "torch":
+                    self._query_encoder = OnnxQueryEncoder.for_model(self)
+                self._query_encoder_resolved = True
+        return self._query_encoder
+
+    @property
+    def query_backend(self) -> str:
+        """"onnxruntime" or "torch": what `encode_queries` uses (deciding it on first use)."""
+        return "torch" if self._query_encoder_or_none() is None else "onnxruntime"
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """A search's query (or a few): ONNX Runtime where available, the same vectors as `encode`."""
-        if self._query_encoder is not None and texts:
-            return self._query_encoder.encode(texts)
+        encoder = self._query_encoder_or_none()
+        if encoder is not None and texts:
+            return encoder.encode(texts)
         return self.encode(texts)
 
     def token_count(self, text: str) -> int:

@@ -37,6 +37,7 @@ def test_onnx_query_vectors_are_torchs(onnx_dir):
 
 def test_export_is_reused_and_a_damaged_one_is_replaced(onnx_dir):
     first = Embedder()
+    assert first.query_backend == "onnxruntime"  # exported on first use
     path = onnx_path(first)
     written = path.stat().st_mtime_ns
     assert Embedder().query_backend == "onnxruntime" and path.stat().st_mtime_ns == written  # reused
@@ -45,6 +46,11 @@ def test_export_is_reused_and_a_damaged_one_is_replaced(onnx_dir):
     assert repaired.query_backend == "onnxruntime" and path.stat().st_size > 1_000_000
     assert float(np.abs(repaired.encode_queries(TEXTS[:2]) - first.encode(TEXTS[:2])).max()) < 1e-5
     assert [p.name for p in onnx_dir.iterdir()] == [path.name]  # no staging files left behind
+
+
+def test_a_build_that_encodes_only_documents_never_exports(onnx_dir):
+    Embedder().encode(TEXTS[:2])
+    assert not onnx_dir.exists()
 
 
 def test_torch_only_when_asked(onnx_dir, monkeypatch):
