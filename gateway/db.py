@@ -39,10 +39,12 @@ def _make_sqlite_folder(url: str) -> None:
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
+    """`hide_parameters`: a database error's message never carries a referral's values (names,
+    phone numbers) into the logs."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _make_sqlite_folder(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # durability first: a referral is never lost
@@ -55,7 +57,7 @@ def engine_for(url: str) -> Engine:
         return engine
     # a server that has gone away is noticed in seconds, not after the kernel's TCP timeout
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10,
-                         connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S})
+                         connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)
