@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -58,11 +58,13 @@ def _database_unavailable(request: Request) -> Response:
     503 here loses nothing (ADR 0007)."""
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
     if request.url.path.startswith("/spa"):
-        page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not available just now"
-                "</title></head><body><main><h1>The referral records are not available just now</h1>"
-                "<p>The database cannot be reached. Nothing has been lost. Please try again in a minute; "
-                "if this goes on, tell the system's support team.</p></main></body></html>")
-        return HTMLResponse(page, status_code=503, headers=headers)
+        from gateway.spa.routes import error_page
+
+        page = error_page(request, 503, "The referral records are not available just now",
+                          "The database cannot be reached. Nothing has been lost. Please try again in a minute; "
+                          "if this goes on, tell the system's support team.")
+        page.headers.update(headers)
+        return page
     return JSONResponse(status_code=503, headers=headers, content={
         "detail": "Our records system is not available just now. Please try again in a minute."})
 

@@ -4,6 +4,7 @@ stored, and that the conversation carries on afterwards."""
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 import uuid
@@ -193,10 +194,16 @@ def test_referral_route_answers_503_with_retry_after_when_postgres_is_gone(gatew
     }
     auth = {"Authorization": "Bearer faults-test-secret-value"}
     with TestClient(create_app(settings)) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/spa/sign-in").text).group(1)
         relay.cut()
         refused = client.post("/api/referrals", json=body, headers=auth)
         assert refused.status_code == 503 and refused.headers["Retry-After"].isdigit()
         assert "not available just now" in refused.json()["detail"]
+        staff = client.post("/spa/sign-in", data={"csrf_token": token, "email": "jo@council.example",
+                                                  "password": "whatever it is"})
+        assert staff.status_code == 503 and staff.headers["Retry-After"].isdigit()
+        assert staff.headers["content-type"].startswith("text/html")
+        assert "The referral records are not available just now" in staff.text and "Nothing has been lost" in staff.text
         relay.restore()
         stored = client.post("/api/referrals", json=body, headers=auth)
         assert stored.status_code == 201, stored.text
