@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from actions import guard, statuses
@@ -31,7 +32,7 @@ from actions.replies import (
 )
 from actions.signals import referral_signals
 from knowledge_base.retriever import Retriever
-from knowledge_base.text import bm25_tokens, prepare_query
+from knowledge_base.text import bm25_tokens, prepare_query, token_set
 from knowledge_base.types import Passage, SearchFilters, SearchResult
 
 MAX_SENTENCES = 3
@@ -73,8 +74,10 @@ def format_date(value: str | None) -> str:
     return f"{parsed.day} {parsed.strftime('%B %Y')}"
 
 
-def _sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, in order."""
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Sentences and list items of a passage, in order (remembered: the same passages come back
+    turn after turn, and splitting them with spaCy was a tenth of an answer's time)."""
     from ingest.chunk import split_sentences
 
     pieces: list[str] = []
@@ -83,7 +86,7 @@ def _sentences(text: str) -> list[str]:
             item = _BULLET.sub("", item).strip()
             if item:
                 pieces.extend(s.strip() for s in split_sentences(item) if s.strip())
-    return pieces
+    return tuple(pieces)
 
 
 def _lists(text: str) -> list[tuple[str | None, list[str]]]:
@@ -229,9 +232,8 @@ class Answerer:
         query_pairs = {t for t in bm25_tokens(prepared.expanded) if "_" in t}
         wants_time = bool(_TIME_QUESTION.search(question))
         wants_cost = bool(_COST_QUESTION.search(question))
-        units: list[tuple[int, int, str, set[str], float]] = []
+        units: list[tuple[int, int, str, frozenset[str], float]] = []
         for rank, passage in enumerate(passages):
-            heading = set(bm25_tokens(passage.citation.heading_path[-1])) if passage.citation.heading_path else set()
             for index, sentence in enumerate(_sentences(passage.text)):
                 if _SAMPLE_NOTICE.search(sentence) or _word_count(sentence) < MIN_SENTENCE_WORDS:
                     continue
@@ -241,7 +243,7 @@ class Answerer:
                     continue  # already said in another part of the same reply
                 if sentence.endswith("?") and not questions:
                     continue  # a heading-like question, not an answer
-                units.append((rank, index, sentence, set(bm25_tokens(sentence)), 0.0))
+                units.append((rank, index, sentence, token_set(sentence), 0.0))
         if not units:
             return [(0, passages[0].text)]
         # A query word found in nearly every candidate sentence ("assessment" when all the
@@ -254,7 +256,7 @@ class Answerer:
         candidates: list[tuple[float, int, int, str]] = []
         for rank, index, sentence, tokens, _ in units:
             passage = passages[rank]
-            heading = set(bm25_tokens(passage.citation.heading_path[-1])) if passage.citation.heading_path else set()
+            heading = token_set(passage.citation.heading_path[-1]) if passage.citation.heading_path else frozenset()
             score = sum(weights[t] for t in query_terms & tokens) / total
             score += 0.5 * sum(weights[t] for t in (query_terms & heading) - tokens) / total
             score += 0.1 * len(query_pairs & tokens)

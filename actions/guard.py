@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge_base.text import bm25_tokens
+from knowledge_base.text import bm25_tokens, token_set
 from knowledge_base.types import Passage
 
 EVIDENCE_PASSAGES = 5
@@ -83,8 +83,7 @@ def missing_terms(question: str, passages: list[Passage], glossary) -> list[str]
     """Glossary terms the question names that no evidence passage mentions in any form."""
     if glossary is None:
         return []
-    evidence = " ".join(p.text for p in passages).lower()
-    evidence_terms = set(bm25_tokens(evidence))
+    evidence_terms = frozenset().union(*(token_set(p.text) for p in passages))
     missing = []
     for _, _, term in glossary.find_terms(question):
         wanted = _term_token_sets(term)
@@ -125,11 +124,11 @@ def check(question: str, passages: list[Passage], glossary=None) -> str | None:
         # the span must be about what was asked: a word of the question, or a SEND term it names
         # in another form ("how long does an EHCP take" and "...to final EHC plan, 20 weeks")
         named = [w for _, _, term in (glossary.find_terms(question) if glossary else []) for w in _term_token_sets(term)]
-        timed = [set(bm25_tokens(s)) for s in sentences if _TIME_SPAN.search(s.lower())]
+        timed = [token_set(s) for s in sentences if _TIME_SPAN.search(s.lower())]
         if not any(content & tokens or any(w <= tokens for w in named) for tokens in timed):
             return "time"
     if _AMOUNT_QUESTION.search(lowered):
-        priced = [set(bm25_tokens(s)) for s in sentences if _AMOUNT.search(s.lower())]
+        priced = [token_set(s) for s in sentences if _AMOUNT.search(s.lower())]
         # The sum must be the price of what was asked about, so the sentence holding it shares
         # two of the question's words (one if the question has only one): "a free annual health
         # check" for a young person with a learning disability shares only "disability" with
@@ -141,7 +140,7 @@ def check(question: str, passages: list[Passage], glossary=None) -> str | None:
     if match:
         verb = _PROCEDURE_VERB.search(match.group(0))
         stems = _VERB_STEMS.get(verb.group(0), ()) if verb else ()
-        steps = [s for s in sentences if _HOW_TO.search(s.lower()) and set(stems) & set(bm25_tokens(s))]
+        steps = [s for s in sentences if _HOW_TO.search(s.lower()) and set(stems) & token_set(s)]
         if not steps:
             return "procedure"
     return None

@@ -128,6 +128,13 @@ def bm25_tokens(text: str) -> list[str]:
     return stems + [f"{a}_{b}" for a, b in itertools.pairwise(stems)]
 
 
+@lru_cache(maxsize=16384)
+def token_set(text: str) -> frozenset[str]:
+    """``bm25_tokens`` of a short text as a set, remembered: the answer composer scores the same
+    passages' sentences turn after turn (a few MB at most; not for building an index)."""
+    return frozenset(bm25_tokens(text))
+
+
 @dataclass(frozen=True)
 class PreparedQuery:
     original: str

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from actions.glossary import DEFAULT_PATH, Glossary, GlossaryTerm, normalise
 
@@ -626,3 +628,61 @@ def test_load_from_a_small_file(tmp_path: Path):
     assert term == GlossaryTerm("ZZQ", "zebra zone quota", ("z.z.q",), "A made-up term.", (), ())
     assert glossary.lookup("what is zzq") is term
     assert glossary.expand_first_use("The ZZQ.")[0] == "The ZZQ (zebra zone quota)."
+
+
+# ------------------------------------------------- the scan against one plain alternation
+
+
+def _plain_scan(glossary: Glossary, text: str) -> list[tuple[int, int, str]]:
+    """What ``find_terms`` must return, found the slow, obvious way: every form of a case rule
+    in one alternation (longest first) tried at every word start, then the earliest, longest,
+    non-overlapping matches (the scan before it was split by first letter)."""
+    from actions.glossary import _URLISH, _WORD, _WORD_START, _form_pattern
+
+    excluded = [m.span() for m in _URLISH.finditer(text)]
+    candidates = []
+    for case_sensitive in (False, True):
+        forms = sorted((f for f in glossary._forms if f.case_sensitive is case_sensitive),
+                       key=lambda f: len(f.text), reverse=True)
+        pattern = re.compile(
+            _WORD_START + "(?:" + "|".join(f"(?P<g{i}>{_form_pattern(f.text)})" for i, f in enumerate(forms)) + ")",
+            0 if case_sensitive else re.IGNORECASE,
+        )
+        for match in pattern.finditer(text):
+            s, e = match.span()
+            if not any(a <= s < b for a, b in excluded):
+                form = forms[int(match.lastgroup[1:])]
+                candidates.append((s, e, form.term.term))
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    chosen, last_end = [], -1
+    for s, e, term in candidates:
+        if s >= last_end:
+            chosen.append((s, e, term))
+            last_end = e
+    assert all(re.fullmatch(_WORD, text[s]) for s, _, _ in chosen)
+    return chosen
+
+
+def _scan_words(glossary: Glossary) -> list[str]:
+    forms = [f.text for f in glossary._forms]
+    return forms + [f.lower() for f in forms] + [f.upper() for f in forms] + [
+        "the", "school", "plan", "review", "S.E.N.C.O", "e.h.c.p", "EHCPs", "senco's", "https://x.example/EHCP",
+        "help@send.example", "(", ")", ",", "-", "/", "1", "2026", "\n", "é", "ſ",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_find_terms_matches_the_plain_alternation(glossary, data):
+    words = data.draw(st.lists(st.sampled_from(_scan_words(glossary)), max_size=25))
+    glue = data.draw(st.lists(st.sampled_from([" ", "", "-", ". ", ", ", "'", "("]), min_size=len(words), max_size=len(words)))
+    text = "".join(w + g for w, g in zip(words, glue))
+    found = [(s, e, term.term) for s, e, term in glossary.find_terms(text)]
+    assert found == _plain_scan(glossary, text)
+
+
+def test_find_terms_matches_the_plain_alternation_on_the_sample_council(glossary):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("knowledge_base/sample_council").rglob("*")) if p.suffix in (".html", ".txt", ".md")]
+    assert texts
+    for text in texts:
+        assert [(s, e, term.term) for s, e, term in glossary.find_terms(text)] == _plain_scan(glossary, text)
