@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from actions import guard, statuses
 from actions.council import CouncilInfo
