@@ -21,6 +21,7 @@ from rasa_sdk.events import (
     ActiveLoop,
     AllSlotsReset,
     EventType,
+    FollowupAction,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -172,22 +173,71 @@ ROLLOVER_EVENTS = int(os.environ.get("LOCAL_OFFER_ROLLOVER_EVENTS", "100"))
 NOT_CARRIED = {"requested_slot"}
 
 
-def with_session_rollover(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+def with_session_rollover(tracker: Tracker, events: list[EventType], explained: set[str] = frozenset()) -> list[EventType]:
+    """``explained``: the terms this reply spelled out (its bot message is stored before
+    ``events``, so before the new session starts)."""
     if len(tracker.events) < ROLLOVER_EVENTS or tracker.active_loop.get("name"):
         return events
     slots = {name: value for name, value in tracker.slots.items() if name not in NOT_CARRIED}
     for event in events:
         if event.get("event") == "slot" and event["name"] not in NOT_CARRIED:
             slots[event["name"]] = event["value"]
+    # the new session's events will not hold the earlier replies: carry what they explained
+    slots["expanded_terms"] = sorted(explained_so_far(tracker) | set(explained)) or None
     log.info("session rollover after %d events", len(tracker.events))
     return [*events, SessionStarted(), *[SlotSet(name, value) for name, value in slots.items() if value is not None]]
 
 
 def reply_events(reply: Reply, tracker: Tracker | None = None) -> list[EventType]:
-    values = {"last_status": reply.status, "offer": reply.extra.get("offer")}
+    """The slot a reply changes: only ``offer`` (what "yes" would accept). The reply's status and
+    the terms it explained are in its own stored message (``custom``), read back by
+    ``last_reply_status`` and ``explained_so_far``: no slot event needed for them."""
     if tracker is None:
-        return [SlotSet(name, value) for name, value in values.items()]
-    return changed(tracker, **values)
+        return [SlotSet("offer", reply.extra.get("offer"))]
+    return changed(tracker, offer=reply.extra.get("offer"))
+
+
+def _bot_customs(tracker: Tracker):
+    for event in tracker.events:
+        if event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom")
+            if isinstance(custom, dict):
+                yield custom
+
+
+def last_reply_status(tracker: Tracker) -> str | None:
+    """The status of the assistant's latest message in this session."""
+    statuses_seen = [custom.get("status") for custom in _bot_customs(tracker) if custom.get("status")]
+    return statuses_seen[-1] if statuses_seen else None
+
+
+def explained_so_far(tracker: Tracker) -> set[str]:
+    """Terms already spelled out to this parent: those the session's replies list as
+    ``explained``, and those carried over a session rollover (the ``expanded_terms`` slot)."""
+    done = set(tracker.get_slot("expanded_terms") or [])
+    for custom in _bot_customs(tracker):
+        done.update(custom.get("explained") or [])
+    return done
+
+
+def with_explained(reply: Reply, explained: set[str]) -> Reply:
+    if explained:
+        reply.extra["explained"] = sorted(explained)
+    return reply
+
+
+# Events after which the policies, not this action, must choose what comes next.
+_STEERING_EVENTS = {"active_loop", "followup", "restart", "rewind", "action_reverted", "reset_slots"}
+
+
+def then_listen(events: list[EventType]) -> list[EventType]:
+    """An answer, definition or service list ends the assistant's turn: say so (a follow-up
+    `action_listen`), so that Rasa need not run its policies again only to predict listening.
+    Every rule and story waits for the parent after these actions; a reply that starts a form
+    or a hand-off leaves the choice to the policies."""
+    if any(event.get("event") in _STEERING_EVENTS for event in events):
+        return events
+    return [*events, FollowupAction("action_listen")]
 
 
 def form_reset(slots: tuple[str, ...]) -> list[EventType]:
@@ -215,18 +265,13 @@ def answer_question(question: str, tracker: Tracker, dispatcher: CollectingDispa
         return handoff(risk, tracker, dispatcher)
     if needs_council_choice(tracker):
         return ask_council(dispatcher, question)
-    composed = answerer().answer(
-        question,
-        council=council_filter(tracker),
-        already_expanded=set(tracker.get_slot("expanded_terms") or []),
-    )
-    send(dispatcher, composed.reply)
+    already = explained_so_far(tracker)
+    composed = answerer().answer(question, council=council_filter(tracker), already_expanded=already)
+    explained = composed.expanded_terms - already
+    send(dispatcher, with_explained(composed.reply, explained))
     log.info("answer status=%s timings=%s", composed.reply.status,
              {k: round(v, 1) for k, v in composed.timings_ms.items()})
-    return with_session_rollover(tracker, [
-        *reply_events(composed.reply, tracker),
-        *changed(tracker, expanded_terms=sorted(composed.expanded_terms), last_question=question),
-    ])
+    return with_session_rollover(tracker, reply_events(composed.reply, tracker), explained)
 
 
 class ActionAnswer(Action):
@@ -234,7 +279,7 @@ class ActionAnswer(Action):
         return "action_answer"
 
     def run(self, dispatcher, tracker, domain):
-        return guarded(self.name(), lambda: answer_question(latest_text(tracker), tracker, dispatcher), dispatcher)
+        return then_listen(guarded(self.name(), lambda: answer_question(latest_text(tracker), tracker, dispatcher), dispatcher))
 
 
 class ActionCoreFallback(Action):
@@ -273,7 +318,8 @@ class ActionDefineTerm(Action):
             if term is None:
                 return answer_question(text, tracker, dispatcher)
             definition = f"{glossary().answer(term)}\n(From the assistant's glossary of SEND words.)"
-            already = set(tracker.get_slot("expanded_terms") or []) | {term.term}
+            before = explained_so_far(tracker)
+            already = before | {term.term}
             composed = None
             if not needs_council_choice(tracker):
                 composed = answerer().answer(text, council=council_filter(tracker), already_expanded=already)
@@ -285,10 +331,11 @@ class ActionDefineTerm(Action):
             else:
                 reply = Reply(text=definition, status=statuses.GLOSSARY, buttons=list(FEEDBACK_BUTTONS),
                               extra={"term": term.term})
-            send(dispatcher, reply)
-            return [*reply_events(reply, tracker), SlotSet("expanded_terms", sorted(already)), SlotSet("last_question", text)]
+            explained = already - before
+            send(dispatcher, with_explained(reply, explained))
+            return with_session_rollover(tracker, reply_events(reply, tracker), explained)
 
-        return guarded(self.name(), run, dispatcher)
+        return then_listen(guarded(self.name(), run, dispatcher))
 
 
 class ActionFindService(Action):
@@ -304,9 +351,9 @@ class ActionFindService(Action):
             if reply.status == statuses.NOT_IN_DOCUMENTS:
                 return answer_question(text, tracker, dispatcher)  # no directory entry: the pages may answer
             send(dispatcher, reply)
-            return [*reply_events(reply, tracker), SlotSet("last_question", text)]
+            return with_session_rollover(tracker, reply_events(reply, tracker))
 
-        return guarded(self.name(), run, dispatcher)
+        return then_listen(guarded(self.name(), run, dispatcher))
 
 
 class ActionChooseCouncil(Action):
@@ -836,7 +883,7 @@ class ActionSubmitReferral(Action):
                     status=statuses.REFERRAL_CANCELLED, extra={"contacts": [c.spa.to_json()]},
                 )
                 send(dispatcher, reply)
-                return [*reset, SlotSet("last_status", reply.status)]
+                return reset
             urgency = tracker.get_slot("urgency") or "routine"
             referral = Referral(
                 council=council_filter(tracker) or c.id,
@@ -863,7 +910,7 @@ class ActionSubmitReferral(Action):
                     status=statuses.ERROR, extra={"saved": False, "contacts": [c.spa.to_json()]},
                 )
                 send(dispatcher, reply)
-                return [*reset, SlotSet("last_status", reply.status)]
+                return reset
             if result.delivered:
                 first = [f"Thank you. I've passed this to {c.spa.name}.",
                          f"Your reference number is {result.reference}. Please keep it."]
@@ -882,7 +929,7 @@ class ActionSubmitReferral(Action):
             reply = Reply(text="\n".join(lines), status=statuses.REFERRAL_SUBMITTED,
                           extra={"reference": result.reference, "urgency": urgency, "delivered": result.delivered})
             send(dispatcher, reply)
-            return [*reset, SlotSet("referral_reference", result.reference), SlotSet("last_status", reply.status)]
+            return [*reset, SlotSet("referral_reference", result.reference)]
 
         return guarded(self.name(), run, dispatcher)
 
@@ -900,7 +947,7 @@ def _simple(name: str, make: Callable[[Tracker], Reply]):
                 send(dispatcher, reply)
                 return reply_events(reply, tracker)
 
-            return guarded(name, run, dispatcher)
+            return then_listen(guarded(name, run, dispatcher))
 
     _Simple.__name__ = _Simple.__qualname__ = "".join(p.title() for p in name.split("_"))
     return _Simple
@@ -953,17 +1000,17 @@ class ActionOutOfScope(Action):
         def run() -> list[EventType]:
             text = latest_text(tracker)
             if not needs_council_choice(tracker):
-                composed = answerer().answer(text, council=council_filter(tracker),
-                                             already_expanded=set(tracker.get_slot("expanded_terms") or []))
+                already = explained_so_far(tracker)
+                composed = answerer().answer(text, council=council_filter(tracker), already_expanded=already)
                 if composed.reply.status in (statuses.ANSWERED, statuses.ANSWERED_OFFER_REFERRAL):
-                    send(dispatcher, composed.reply)
-                    return [*reply_events(composed.reply, tracker), SlotSet("expanded_terms", sorted(composed.expanded_terms)),
-                            SlotSet("last_question", text)]
+                    explained = composed.expanded_terms - already
+                    send(dispatcher, with_explained(composed.reply, explained))
+                    return with_session_rollover(tracker, reply_events(composed.reply, tracker), explained)
             reply = _out_of_scope(tracker)
             send(dispatcher, reply)
             return reply_events(reply, tracker)
 
-        return guarded(self.name(), run, dispatcher)
+        return then_listen(guarded(self.name(), run, dispatcher))
 
 
 def _out_of_scope(tracker: Tracker) -> Reply:
@@ -978,7 +1025,7 @@ def _out_of_scope(tracker: Tracker) -> Reply:
 def _feedback(tracker: Tracker) -> Reply:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     helpful = intent == "feedback_helpful"
-    log.info("feedback helpful=%s after=%s", helpful, tracker.get_slot("last_status"))
+    log.info("feedback helpful=%s after=%s", helpful, last_reply_status(tracker))
     if helpful:
         return Reply(text="Thank you for letting me know.", status=statuses.FEEDBACK, extra={"helpful": True})
     c = council_info()
@@ -1021,7 +1068,7 @@ class ActionCancel(Action):
                 reply = Reply(text="OK, I've stopped. Is there anything else I can help with?",
                               status=statuses.CANCELLED)
             send(dispatcher, reply)
-            events: list[EventType] = [SlotSet("last_status", reply.status), SlotSet("offer", None)]
+            events: list[EventType] = [SlotSet("offer", None)]
             if loop:
                 events = [*form_reset(REFERRAL_SLOTS + OAP_SLOTS), *events]
             return [ActiveLoop(None), *events]
