@@ -133,7 +133,7 @@ def test_a_session_rollover_carries_the_explained_terms(actions, monkeypatch):
     monkeypatch.setattr(actions, "ROLLOVER_EVENTS", 1)
     earlier = _with_reply(tracker("question"), {"status": "answered", "explained": ["EHCP"]})
     events = actions.with_session_rollover(earlier, [], {"SENCO"})
-    assert [e["event"] for e in events][0] == "session_started"
+    assert events[0]["event"] == "session_started"
     assert slots_set(events)["expanded_terms"] == ["EHCP", "SENCO"]
 
 
