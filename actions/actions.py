@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import statuses, validation
-from actions.answer import Answerer
+from actions.answer import Answerer, Composed
 from actions.council import CouncilInfo, load_council
 from actions.oap import ANY, guided_answer, need_buttons, parse_need, parse_phase, phase_buttons
 from actions.referral import CONSENT_WORDING, Referral, ReferralClient, ReferralOutbox
@@ -197,8 +197,8 @@ def reply_events(reply: Reply, tracker: Tracker | None = None) -> list[EventType
     return changed(tracker, offer=reply.extra.get("offer"))
 
 
-def _bot_customs(tracker: Tracker):
-    for event in tracker.events:
+def _bot_customs(events: Iterable[dict]):
+    for event in events:
         if event.get("event") == "bot":
             custom = (event.get("data") or {}).get("custom")
             if isinstance(custom, dict):
@@ -207,15 +207,14 @@ def _bot_customs(tracker: Tracker):
 
 def last_reply_status(tracker: Tracker) -> str | None:
     """The status of the assistant's latest message in this session."""
-    statuses_seen = [custom.get("status") for custom in _bot_customs(tracker) if custom.get("status")]
-    return statuses_seen[-1] if statuses_seen else None
+    return next((c["status"] for c in _bot_customs(reversed(tracker.events)) if c.get("status")), None)
 
 
 def explained_so_far(tracker: Tracker) -> set[str]:
     """Terms already spelled out to this parent: those the session's replies list as
     ``explained``, and those carried over a session rollover (the ``expanded_terms`` slot)."""
     done = set(tracker.get_slot("expanded_terms") or [])
-    for custom in _bot_customs(tracker):
+    for custom in _bot_customs(tracker.events):
         done.update(custom.get("explained") or [])
     return done
 
@@ -224,6 +223,16 @@ def with_explained(reply: Reply, explained: set[str]) -> Reply:
     if explained:
         reply.extra["explained"] = sorted(explained)
     return reply
+
+
+def compose_answer(question: str, tracker: Tracker) -> tuple[Composed, set[str]]:
+    """The council's documents' answer, jargon spelled out only where this conversation has not
+    had it yet; returns it with the terms it spelled out (also in its ``custom.explained``)."""
+    already = explained_so_far(tracker)
+    composed = answerer().answer(question, council=council_filter(tracker), already_expanded=already)
+    explained = composed.expanded_terms - already
+    with_explained(composed.reply, explained)
+    return composed, explained
 
 
 # Events after which the policies, not this action, must choose what comes next.
@@ -265,10 +274,8 @@ def answer_question(question: str, tracker: Tracker, dispatcher: CollectingDispa
         return handoff(risk, tracker, dispatcher)
     if needs_council_choice(tracker):
         return ask_council(dispatcher, question)
-    already = explained_so_far(tracker)
-    composed = answerer().answer(question, council=council_filter(tracker), already_expanded=already)
-    explained = composed.expanded_terms - already
-    send(dispatcher, with_explained(composed.reply, explained))
+    composed, explained = compose_answer(question, tracker)
+    send(dispatcher, composed.reply)
     log.info("answer status=%s timings=%s", composed.reply.status,
              {k: round(v, 1) for k, v in composed.timings_ms.items()})
     return with_session_rollover(tracker, reply_events(composed.reply, tracker), explained)
@@ -1000,11 +1007,9 @@ class ActionOutOfScope(Action):
         def run() -> list[EventType]:
             text = latest_text(tracker)
             if not needs_council_choice(tracker):
-                already = explained_so_far(tracker)
-                composed = answerer().answer(text, council=council_filter(tracker), already_expanded=already)
+                composed, explained = compose_answer(text, tracker)
                 if composed.reply.status in (statuses.ANSWERED, statuses.ANSWERED_OFFER_REFERRAL):
-                    explained = composed.expanded_terms - already
-                    send(dispatcher, with_explained(composed.reply, explained))
+                    send(dispatcher, composed.reply)
                     return with_session_rollover(tracker, reply_events(composed.reply, tracker), explained)
             reply = _out_of_scope(tracker)
             send(dispatcher, reply)

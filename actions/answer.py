@@ -51,7 +51,7 @@ _TIME_QUESTION = re.compile(r"\b(how long|how many (weeks|days|months)|when|dead
 _TIME_WORDS = re.compile(r"\b(\d+|six|sixteen|twenty|fifteen|two|one)\s*(working )?(weeks?|days?|months?|years?)\b|\b\d{1,2} (january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
 _COST_QUESTION = re.compile(r"\b(how much|cost|costs|pay|price|free|charge|fee)\b", re.IGNORECASE)
 _COST_WORDS = re.compile(r"£\s?\d|\b(free|no charge|costs? nothing|means[- ]tested|funded)\b", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+_BULLET = guard.LIST_ITEM
 _SPLIT_LIST = re.compile(r"(?:(?<=[.!?:;])|^)\s+-\s+")
 
 

@@ -24,7 +24,8 @@ from knowledge_base.text import bm25_tokens, token_set
 from knowledge_base.types import Passage
 
 EVIDENCE_PASSAGES = 5
-_ITEM = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
+# A list item's bullet or number ("- ", "• ", "2) "); the answer composer reads lists with it too.
+LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 
 _TIME_QUESTION = re.compile(
     r"\b(how long|how many (weeks|days|months)|deadline|time ?limit|time ?scale|how soon|how much time|have i got|legal limit)\b"
@@ -69,8 +70,8 @@ def _sentences(passages: list[Passage]) -> list[str]:
             line = line.strip()
             if not line:
                 continue
-            if _ITEM.match(line):
-                item = _ITEM.sub("", line)
+            if LIST_ITEM.match(line):
+                item = LIST_ITEM.sub("", line)
                 found.append(f"{lead} {item}" if lead else item)
                 continue
             pieces = [s for s in re.split(r"(?<=[.!?;:])\s+", line) if s.strip()]
@@ -83,9 +84,13 @@ def missing_terms(question: str, passages: list[Passage], glossary) -> list[str]
     """Glossary terms the question names that no evidence passage mentions in any form."""
     if glossary is None:
         return []
-    evidence_terms = frozenset().union(*(token_set(p.text) for p in passages))
+    named = glossary.find_terms(question)
+    if not named:
+        return []
+    # from the sentences' remembered token sets (whole passages would fill that cache)
+    evidence_terms = frozenset().union(*(token_set(s) for s in _sentences(passages)))
     missing = []
-    for _, _, term in glossary.find_terms(question):
+    for _, _, term in named:
         wanted = _term_token_sets(term)
         if wanted and not any(w <= evidence_terms for w in wanted):
             missing.append(term.term)
